@@ -1,0 +1,48 @@
+package issuer
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of the domain. Adapters translate driver errors into these,
+// and the web layer maps them to HTTP status codes in one table.
+var (
+	// ErrNotFound is returned when a requested record does not exist.
+	ErrNotFound = errors.New("not found")
+
+	// ErrConflict is returned when a write would break a uniqueness rule.
+	ErrConflict = errors.New("conflict")
+
+	// ErrInvalid is returned for input that breaks a domain rule.
+	ErrInvalid = errors.New("invalid input")
+
+	// ErrForbidden is returned when the acting user may not do the action.
+	ErrForbidden = errors.New("forbidden")
+
+	// ErrUnauthenticated is returned when no valid credentials were given.
+	ErrUnauthenticated = errors.New("unauthenticated")
+)
+
+// ValidationError is an ErrInvalid with a message meant for the person who
+// supplied the input: it names the value and says how to fix it.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+// Error returns the message, prefixed by the field when there is one.
+func (e *ValidationError) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// Invalidf returns a ValidationError for field with a formatted message.
+func Invalidf(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}

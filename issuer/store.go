@@ -1,0 +1,111 @@
+package issuer
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence the issuer needs. Internal/store implements it on
+// SQLite and PostgreSQL, and one conformance suite checks both.
+//
+// It is one interface rather than many small ones because every command and
+// the server open one store and hand it to every service; the methods are
+// grouped by record. Lookups of a missing record return ErrNotFound, writes
+// that break a uniqueness rule return ErrConflict.
+type Store interface {
+	// Profile returns the issuer profile, or ErrNotFound before one is set.
+	Profile(ctx context.Context) (*Profile, error)
+	SetProfile(ctx context.Context, p *Profile) error
+
+	// CreateAchievement inserts a; its ID is set when empty.
+	CreateAchievement(ctx context.Context, a *Achievement) error
+	// UpdateAchievement replaces every field of the achievement with a.ID.
+	UpdateAchievement(ctx context.Context, a *Achievement) error
+	Achievement(ctx context.Context, id string) (*Achievement, error)
+	AchievementByCode(ctx context.Context, code string) (*Achievement, error)
+	// Achievements lists all achievements ordered by code.
+	Achievements(ctx context.Context) ([]*Achievement, error)
+
+	// UpsertStudents inserts new students and updates existing ones, matched
+	// by Number, in one transaction. It returns how many were created and updated.
+	UpsertStudents(ctx context.Context, students []*Student) (created, updated int, err error)
+	Student(ctx context.Context, id string) (*Student, error)
+	// StudentsByNumber returns the students with the given numbers, keyed by
+	// number; numbers without a student are absent from the map.
+	StudentsByNumber(ctx context.Context, numbers []string) (map[string]*Student, error)
+	// Students lists students matching f, ordered by number.
+	Students(ctx context.Context, f StudentFilter) ([]*Student, error)
+
+	// CreateActivity inserts the activity and its offered achievements.
+	CreateActivity(ctx context.Context, a *Activity) error
+	Activity(ctx context.Context, id string) (*Activity, error)
+	// Activities lists activities, newest first; organiserID filters when not empty.
+	Activities(ctx context.Context, organiserID string) ([]*Activity, error)
+
+	// Enrol records or replaces a student's enrolment in an activity.
+	Enrol(ctx context.Context, e *Enrolment) error
+	// Enrolments lists the enrolled students of an activity, ordered by number.
+	Enrolments(ctx context.Context, activityID string) ([]*Student, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	User(ctx context.Context, id string) (*User, error)
+	UserByName(ctx context.Context, name string) (*User, error)
+	CreateToken(ctx context.Context, t *APIToken) error
+	// UserByTokenHash returns the user owning the token with that SHA-256,
+	// and records the time of use.
+	UserByTokenHash(ctx context.Context, hash []byte, now time.Time) (*User, error)
+
+	// SigningKeys lists every key, active first, then by creation time.
+	SigningKeys(ctx context.Context) ([]*SigningKey, error)
+	// CreateSigningKey inserts k. It returns ErrConflict when k is active and
+	// another active key exists, so that concurrent first starts agree on one key.
+	CreateSigningKey(ctx context.Context, k *SigningKey) error
+
+	// ExistingAwards reports the existing awards for an activity among the given
+	// students (by internal id), keyed by AwardKey.
+	ExistingAwards(ctx context.Context, activityID string, studentIDs []string) (map[AwardKey]bool, error)
+	// RecordUpload writes the upload, then calls fill, which hands awards to
+	// write in batches, all in one transaction: on any error nothing is kept.
+	// An award that already exists (same activity, student, achievement)
+	// makes write return ErrConflict.
+	RecordUpload(ctx context.Context, u *Upload, fill func(write func([]*Award) error) error) error
+	Upload(ctx context.Context, id string) (*Upload, error)
+	// Uploads lists an activity's uploads, newest first, without the original file.
+	Uploads(ctx context.Context, activityID string) ([]*Upload, error)
+
+	Award(ctx context.Context, id string) (*Award, error)
+	AwardByCredential(ctx context.Context, credentialID string) (*Award, error)
+	// Awards lists awards matching f, newest first.
+	Awards(ctx context.Context, f AwardFilter) ([]*Award, error)
+
+	// Audit appends an entry to the audit log.
+	Audit(ctx context.Context, e *AuditEntry) error
+	AuditEntries(ctx context.Context, limit int) ([]*AuditEntry, error)
+
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// AwardKey identifies an award by what makes it unique.
+type AwardKey struct {
+	StudentID     string
+	AchievementID string
+}
+
+// StudentFilter selects students. Empty fields match everything.
+type StudentFilter struct {
+	Query  string // matches number, name or email, case-insensitively
+	Status StudentStatus
+	Limit  int // 0 means no limit
+	Offset int
+}
+
+// AwardFilter selects awards. Empty fields match everything.
+type AwardFilter struct {
+	ActivityID string
+	StudentID  string
+	UploadID   string
+	Limit      int
+	Offset     int
+}

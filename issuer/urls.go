@@ -1,0 +1,43 @@
+package issuer
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// URLs builds the public URLs of records from the configured base URL. Every
+// id written into a credential comes from here, so that the server serves
+// each of them.
+type URLs struct {
+	Base string // e.g. "https://badges.example.edu", no trailing slash
+}
+
+// NewURLs checks base and returns URLs for it.
+func NewURLs(base string) (URLs, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return URLs{}, fmt.Errorf("base URL %q: want an absolute http or https URL such as https://badges.example.edu", base)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return URLs{}, fmt.Errorf("base URL %q: remove the query or fragment", base)
+	}
+	return URLs{Base: strings.TrimRight(base, "/")}, nil
+}
+
+// Credential returns the URL that is both the id and the address of a credential.
+func (u URLs) Credential(id string) string { return u.Base + "/credentials/" + id }
+
+// Achievement returns the URL of an achievement definition.
+func (u URLs) Achievement(id string) string { return u.Base + "/achievements/" + id }
+
+// AchievementImage returns the URL of an achievement's image; ext is "svg" or "png".
+func (u URLs) AchievementImage(id, ext string) string {
+	return u.Base + "/achievements/" + id + "/image." + ext
+}
+
+// Profile returns the URL of the issuer Profile JSON.
+func (u URLs) Profile() string { return u.Base + "/issuer" }
+
+// Activity returns the URL of an activity.
+func (u URLs) Activity(id string) string { return u.Base + "/activities/" + id }
