@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/laurel-badges/laurel/internal/attendance"
+	"github.com/laurel-badges/laurel/internal/config"
+	"github.com/laurel-badges/laurel/internal/store"
+	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/keys"
+)
+
+// app is everything a command needs: the store, the signing keys and the
+// issuer service on top of them. Every command, and the server, open it
+// the same way, so they work on the same data with the same rules.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	db      *store.DB
+	keys    *keys.Ring
+	service *issuer.Service
+}
+
+// openApp opens the store (applying pending migrations), loads or creates
+// the signing key and builds the service.
+func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+	urls, err := issuer.NewURLs(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	did, err := keys.DIDWeb(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	ring, err := openKeys(ctx, cfg, log, db, did)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	builder, err := issuer.NewCredentialBuilder()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load credential schema: %w", err)
+	}
+
+	svc := &issuer.Service{
+		Store:    db,
+		Signer:   ring,
+		Builder:  builder,
+		Parser:   attendanceParser{},
+		URLs:     urls,
+		IssuerID: did,
+		Logger:   log,
+	}
+	return &app{cfg: cfg, log: log, db: db, keys: ring, service: svc}, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.DB, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder %s: %w", cfg.DataDir, err)
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	if applied > 0 {
+		log.Info("applied database migrations", "count", applied, "dialect", db.Dialect())
+	}
+	return db, nil
+}
+
+func openKeys(ctx context.Context, cfg *config.Config, log *slog.Logger, db *store.DB, did string) (*keys.Ring, error) {
+	master, generated, err := keys.LoadMasterKey(cfg.MasterKeyFile, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if generated {
+		log.Warn("generated a new master key in the data folder; back it up and keep it apart from database backups, or set LAUREL_MASTER_KEY_FILE",
+			"path", keys.DefaultMasterKeyPath(cfg.DataDir))
+	}
+	ring, err := keys.Open(ctx, db, master, did, cfg.SigningAlg)
+	if err != nil {
+		return nil, fmt.Errorf("open signing keys: %w", err)
+	}
+	return ring, nil
+}
+
+// attendanceParser adapts internal/attendance to the issuer's parser interface.
+type attendanceParser struct{}
+
+func (attendanceParser) ParseAttendance(filename string, data []byte) ([]issuer.AttendanceRow, []issuer.RowProblem, error) {
+	sheet, err := attendance.Parse(filename, data, attendance.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := make([]issuer.AttendanceRow, len(sheet.Rows))
+	for i, r := range sheet.Rows {
+		rows[i] = issuer.AttendanceRow{
+			Line:             r.Line,
+			StudentNumber:    r.StudentNumber,
+			Name:             r.Name,
+			SessionsAttended: r.SessionsAttended,
+			SessionsTotal:    r.SessionsTotal,
+			Assessment:       r.Assessment,
+			Withhold:         r.Withhold,
+			Remarks:          r.Remarks,
+		}
+	}
+	problems := make([]issuer.RowProblem, len(sheet.Problems))
+	for i, p := range sheet.Problems {
+		problems[i] = issuer.RowProblem{Line: p.Line, Column: p.Column, Value: p.Value, Code: p.Code, Message: p.Message, Warning: p.Warning}
+	}
+	return rows, problems, nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/laurel-badges/laurel/internal/config"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// errUsage marks a mistake in the command line; run prints the command's help.
+var errUsage = errors.New("usage")
+
+// env is what a command may touch outside its arguments, so that tests can
+// run commands in-process.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand. Its flags are defined by setup; run gets the
+// parsed configuration and the remaining arguments.
+type command struct {
+	name    string
+	args    string // synopsis of positional arguments
+	summary string
+	setup   func(fs *flag.FlagSet) func(ctx context.Context, e *env, cfg *config.Config, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "", "run the HTTP server (API, credential pages, DID document)", setupServe},
+		{"migrate", "", "apply pending database migrations", setupMigrate},
+		{"config", "", "print the effective configuration, secrets redacted", setupConfig},
+		{"token create", "", "create an API token; the token is the last line printed", setupTokenCreate},
+		{"import students", "FILE", "import or update students from a CSV or XLSX file", setupImportStudents},
+		{"import achievements", "FILE", "import or update the badge catalogue from a JSON file", setupImportAchievements},
+		{"activity create", "", "create an activity and print its id", setupActivityCreate},
+		{"activity list", "", "list activities", setupActivityList},
+		{"award", "FILE", "issue badges from an attendance file (CSV or XLSX)", setupAward},
+		{"profile set", "", "set the issuer profile (institution name, URL, email)", setupProfileSet},
+		{"demo", "", "set up a demonstration institution in an empty data folder", setupDemo},
+	}
+}
+
+// run executes the command named by args and returns the process exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+
+	cmd, rest, ok := findCommand(args)
+	if !ok {
+		fmt.Fprintf(stderr, "laurel: unknown command %q\n\n", strings.Join(args[:min(2, len(args))], " "))
+		usage(stderr)
+		return exitUsage
+	}
+	return runCommand(ctx, e, cmd, rest)
+}
+
+func findCommand(args []string) (command, []string, bool) {
+	for _, c := range commands() {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			return c, args[len(words):], true
+		}
+	}
+	return command{}, nil, false
+}
+
+func runCommand(ctx context.Context, e *env, c command, args []string) int {
+	fs := flag.NewFlagSet("laurel "+c.name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var cfg config.Config
+	config.Register(fs, &cfg, e.getenv)
+	do := c.setup(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: laurel %s [flags] %s\n\n%s.\n\nFlags:\n", c.name, c.args, capitalise(c.summary))
+		fs.PrintDefaults()
+	}
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(e.stderr, "laurel %s: %v\n", c.name, err)
+		return exitUsage
+	}
+
+	err := do(ctx, e, &cfg, fs.Args())
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(e.stderr, "laurel %s: %v\n\n", c.name, err)
+		fs.Usage()
+		return exitUsage
+	default:
+		fmt.Fprintf(e.stderr, "laurel %s: %v\n", c.name, err)
+		return exitError
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Laurel issues, serves and verifies Open Badges 3.0 credentials.")
+	fmt.Fprintln(w, "\nUsage: laurel COMMAND [flags] [arguments]\n\nCommands:")
+	cmds := commands()
+	sort.SliceStable(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-22s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun laurel COMMAND --help for the flags of a command.")
+	fmt.Fprintln(w, "Every flag can also be set with an environment variable, e.g. --data-dir with LAUREL_DATA_DIR.")
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// newLogger returns the process logger in the configured format.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// readInput reads a file argument; "-" reads standard input.
+func readInput(name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(io.LimitReader(os.Stdin, 256<<20))
+	}
+	return os.ReadFile(name)
+}

@@ -1,0 +1,121 @@
+// Package config holds Laurel's settings, read once from flags and LAUREL_*
+// environment variables (flags win), and checked before anything opens.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+)
+
+// Config is the effective configuration of one laurel command.
+type Config struct {
+	Addr          string // listen address of laurel serve
+	DataDir       string // folder for the SQLite file, the master key and other local state
+	DatabaseURL   string // postgres://… or an SQLite path; empty means <DataDir>/laurel.db
+	BaseURL       string // public URL that credential ids, the issuer DID and links are built from
+	MasterKeyFile string // file holding the key that encrypts signing keys at rest
+	SigningAlg    string // algorithm of a newly generated signing key: RS256, ES256 or EdDSA
+	LogFormat     string // text or json
+	LogLevel      string // debug, info, warn or error
+}
+
+// setting describes one option once, so that the flag, the environment
+// variable and the help text cannot drift apart.
+type setting struct {
+	name  string // flag name; the variable is LAUREL_ + upper-case name with _ for -
+	usage string
+	def   string
+	field func(*Config) *string
+	hide  bool // secret: redacted when printed
+}
+
+var settings = []setting{
+	{"addr", "listen address of the HTTP server", ":8080", func(c *Config) *string { return &c.Addr }, false},
+	{"data-dir", "folder for the SQLite database, the master key and other local files", "./laurel-data", func(c *Config) *string { return &c.DataDir }, false},
+	{"database-url", "postgres://user:pass@host:5432/db selects PostgreSQL; empty means an SQLite file in the data folder", "", func(c *Config) *string { return &c.DatabaseURL }, true},
+	{"base-url", "public URL of this server; credential ids, the issuer did:web and links are built from it", "http://localhost:8080", func(c *Config) *string { return &c.BaseURL }, false},
+	{"master-key-file", "file with the 32-byte key that encrypts signing keys; empty means <data-dir>/master.key, generated when missing", "", func(c *Config) *string { return &c.MasterKeyFile }, false},
+	{"signing-alg", "algorithm of the signing key generated on first use: RS256, ES256 or EdDSA", "RS256", func(c *Config) *string { return &c.SigningAlg }, false},
+	{"log-format", "log format: text or json", "text", func(c *Config) *string { return &c.LogFormat }, false},
+	{"log-level", "log level: debug, info, warn or error", "info", func(c *Config) *string { return &c.LogLevel }, false},
+}
+
+// EnvName returns the environment variable of a flag name.
+func EnvName(flagName string) string {
+	return "LAUREL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Register adds every setting as a flag of fs, with defaults taken from the
+// environment through getenv.
+func Register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(EnvName(s.name)); v != "" {
+			def = v
+		}
+		fs.StringVar(s.field(c), s.name, def, fmt.Sprintf("%s (env %s)", s.usage, EnvName(s.name)))
+	}
+}
+
+// Validate checks the configuration and fills derived defaults.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data-dir is empty; give a folder such as ./laurel-data"))
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "laurel.db")
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("--base-url %q: want an absolute URL such as https://badges.example.edu", c.BaseURL))
+	}
+	switch c.SigningAlg {
+	case "RS256", "ES256", "EdDSA":
+	default:
+		errs = append(errs, fmt.Errorf("--signing-alg %q: use RS256, ES256 or EdDSA", c.SigningAlg))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("--log-format %q: use text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// Write prints the effective configuration, one LAUREL_ variable a line,
+// with passwords in the database URL redacted.
+func (c *Config) Write(w io.Writer) error {
+	for _, s := range settings {
+		v := *s.field(c)
+		if s.hide {
+			v = RedactURL(v)
+		}
+		if _, err := fmt.Fprintf(w, "%s=%s\n", EnvName(s.name), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RedactURL replaces the password of a URL with "redacted"; other strings
+// are returned unchanged.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "redacted")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "redacted")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

@@ -1,0 +1,87 @@
+package config
+
+import (
+	"bytes"
+	"flag"
+	"strings"
+	"testing"
+)
+
+func TestRegisterPrecedence(t *testing.T) {
+	env := map[string]string{"LAUREL_ADDR": ":9000", "LAUREL_BASE_URL": "https://env.example.edu"}
+	tests := []struct {
+		name     string
+		args     []string
+		wantAddr string
+		wantBase string
+	}{
+		{"env over default", nil, ":9000", "https://env.example.edu"},
+		{"flag over env", []string{"--addr", ":7000"}, ":7000", "https://env.example.edu"},
+		{"both flags", []string{"--addr=:1", "--base-url=https://f.example.edu"}, ":1", "https://f.example.edu"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Config
+			fs := flag.NewFlagSet("x", flag.ContinueOnError)
+			Register(fs, &c, func(k string) string { return env[k] })
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if c.Addr != tt.wantAddr || c.BaseURL != tt.wantBase {
+				t.Errorf("got addr %q base %q, want %q %q", c.Addr, c.BaseURL, tt.wantAddr, tt.wantBase)
+			}
+			if c.DataDir != "./laurel-data" {
+				t.Errorf("data dir default = %q", c.DataDir)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(*Config)
+		wantErr string
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"bad base", func(c *Config) { c.BaseURL = "localhost:8080" }, "--base-url"},
+		{"bad alg", func(c *Config) { c.SigningAlg = "HS256" }, "--signing-alg"},
+		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, "--log-format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Config
+			fs := flag.NewFlagSet("x", flag.ContinueOnError)
+			Register(fs, &c, func(string) string { return "" })
+			tt.mutate(&c)
+			err := c.Validate()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if !strings.HasSuffix(c.DatabaseURL, "laurel.db") {
+					t.Errorf("database URL default = %q", c.DatabaseURL)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want error mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestWriteRedactsPassword(t *testing.T) {
+	c := Config{DatabaseURL: "postgres://laurel:s3cret@db.example:5432/laurel?password=other"}
+	var b bytes.Buffer
+	if err := c.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "s3cret") || strings.Contains(out, "other") {
+		t.Errorf("secret leaked:\n%s", out)
+	}
+	if !strings.Contains(out, "LAUREL_DATABASE_URL=postgres://laurel:redacted@db.example:5432/laurel") {
+		t.Errorf("redacted URL missing:\n%s", out)
+	}
+}

@@ -1,0 +1,199 @@
+// Package roster reads the student register from CSV or XLSX files, as
+// exported by a student information system, into issuer.Student records.
+package roster
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// maxStudents bounds one import so that a wrong file cannot exhaust memory.
+const maxStudents = 500_000
+
+// columns maps accepted header spellings to the field they fill.
+var columns = map[string]string{
+	"student_id": "student_id", "studentid": "student_id", "student_no": "student_id", "student_number": "student_id", "id": "student_id",
+	"name": "name", "english_name": "name", "full_name": "name",
+	"chinese_name": "chinese_name",
+	"email": "email", "email_address": "email",
+	"programme": "programme", "program": "programme", "programme_title": "programme",
+	"year_of_entry": "year_of_entry", "entry_year": "year_of_entry", "intake_year": "year_of_entry",
+	"study_mode": "study_mode", "mode": "study_mode", "mode_of_study": "study_mode",
+	"status": "status",
+}
+
+var required = []string{"student_id", "name", "email"}
+
+// ReadStudents parses a students file. It reports every problem it finds,
+// each with its line, joined into one error.
+func ReadStudents(filename string, data []byte) ([]*issuer.Student, error) {
+	records, err := readRecords(filename, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(records) < 2 {
+		return nil, issuer.Invalidf("file", "no students found; expected a header row (student_id,name,email,…) and one row per student")
+	}
+	if len(records) > maxStudents+1 {
+		return nil, issuer.Invalidf("file", "%d rows is more than the %d one import takes; split the file", len(records)-1, maxStudents)
+	}
+
+	index, err := headerIndex(records[0])
+	if err != nil {
+		return nil, err
+	}
+
+	var students []*issuer.Student
+	var errs []error
+	for i, rec := range records[1:] {
+		if blank(rec) {
+			continue
+		}
+		st, err := student(index, rec)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("line %d: %w", i+2, err))
+			if len(errs) == 50 {
+				break
+			}
+			continue
+		}
+		students = append(students, st)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return students, nil
+}
+
+func headerIndex(header []string) (map[string]int, error) {
+	index := map[string]int{}
+	for i, h := range header {
+		key := strings.ToLower(strings.Join(strings.FieldsFunc(clean(h), func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_"))
+		if field, ok := columns[key]; ok {
+			index[field] = i
+		}
+	}
+	var errs []error
+	for _, f := range required {
+		if _, ok := index[f]; !ok {
+			errs = append(errs, issuer.Invalidf(f, "missing column; the header row must contain %s", strings.Join(required, ", ")))
+		}
+	}
+	return index, errors.Join(errs...)
+}
+
+func student(index map[string]int, rec []string) (*issuer.Student, error) {
+	get := func(field string) string {
+		i, ok := index[field]
+		if !ok || i >= len(rec) {
+			return ""
+		}
+		return clean(rec[i])
+	}
+
+	st := &issuer.Student{
+		Number:      get("student_id"),
+		Name:        get("name"),
+		ChineseName: get("chinese_name"),
+		Email:       get("email"),
+		Programme:   get("programme"),
+	}
+
+	var errs []error
+	if y := get("year_of_entry"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			errs = append(errs, issuer.Invalidf("year_of_entry", "%q is not a year such as 2024", y))
+		}
+		st.YearOfEntry = n
+	}
+	mode, ok := issuer.NormaliseStudyMode(get("study_mode"))
+	if !ok && get("study_mode") != "" {
+		errs = append(errs, issuer.Invalidf("study_mode", "%q: use full-time or part-time", get("study_mode")))
+	}
+	if mode == "" {
+		mode = issuer.FullTime
+	}
+	st.StudyMode = mode
+	status, ok := issuer.NormaliseStudentStatus(get("status"))
+	if !ok {
+		errs = append(errs, issuer.Invalidf("status", "%q: use current or graduated", get("status")))
+	}
+	st.Status = status
+	return st, errors.Join(errs...)
+}
+
+// clean trims spaces of every kind, including U+00A0 left by spreadsheets.
+func clean(s string) string { return strings.TrimFunc(s, unicode.IsSpace) }
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if clean(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func readRecords(filename string, data []byte) ([][]string, error) {
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return readXLSX(data)
+	}
+	if !utf8.Valid(data) {
+		return nil, issuer.Invalidf("file", "%s is not UTF-8 text; save it as CSV UTF-8 or as XLSX", filename)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = delimiter(data)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = false
+	var records [][]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return records, nil
+		}
+		if err != nil {
+			return nil, issuer.Invalidf("file", "%s is not valid CSV: %v", filename, err)
+		}
+		records = append(records, rec)
+	}
+}
+
+// delimiter picks comma or semicolon, whichever the header line has more of.
+func delimiter(data []byte) rune {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+		return ';'
+	}
+	return ','
+}
+
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 200 << 20, UnzipXMLSizeLimit: 100 << 20})
+	if err != nil {
+		return nil, issuer.Invalidf("file", "not a readable XLSX workbook: %v", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, issuer.Invalidf("file", "the workbook has no sheets")
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, issuer.Invalidf("file", "read sheet %q: %v", sheets[0], err)
+	}
+	return rows, nil
+}

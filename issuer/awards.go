@@ -1,0 +1,88 @@
+package issuer
+
+import (
+	"context"
+	"fmt"
+)
+
+// CredentialByID returns the public award behind a credential id. Anyone may
+// read it: the credential URL is the share link.
+func (s *Service) CredentialByID(ctx context.Context, credentialID string) (*Award, error) {
+	return s.Store.AwardByCredential(ctx, credentialID)
+}
+
+// Awards lists awards. Organisers must name one of their own activities.
+func (s *Service) Awards(ctx context.Context, actor *User, f AwardFilter) ([]*Award, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if actor.Role != RoleAdmin {
+		if f.ActivityID == "" {
+			return nil, Invalidf("activity", "organisers must name one of their activities")
+		}
+		if _, err := s.Activity(ctx, actor, f.ActivityID); err != nil {
+			return nil, err
+		}
+	}
+	return s.Store.Awards(ctx, f)
+}
+
+// Uploads lists the uploads of an activity the actor manages.
+func (s *Service) Uploads(ctx context.Context, actor *User, activityID string) ([]*Upload, error) {
+	if _, err := s.Activity(ctx, actor, activityID); err != nil {
+		return nil, err
+	}
+	return s.Store.Uploads(ctx, activityID)
+}
+
+// Upload returns an upload, with its original file, of an activity the actor manages.
+func (s *Service) Upload(ctx context.Context, actor *User, id string) (*Upload, error) {
+	u, err := s.Store.Upload(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Activity(ctx, actor, u.ActivityID); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// TemplateStudents returns the enrolled students to pre-fill an activity's
+// attendance template; it is empty when nobody has enrolled.
+func (s *Service) TemplateStudents(ctx context.Context, actor *User, activityID string) (*Activity, []*Student, error) {
+	act, err := s.Activity(ctx, actor, activityID)
+	if err != nil {
+		return nil, nil, err
+	}
+	students, err := s.Store.Enrolments(ctx, act.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list enrolments: %w", err)
+	}
+	return act, students, nil
+}
+
+// Profile returns the issuer profile.
+func (s *Service) Profile(ctx context.Context) (*Profile, error) {
+	return s.Store.Profile(ctx)
+}
+
+// SetProfile replaces the issuer profile.
+func (s *Service) SetProfile(ctx context.Context, actor *User, p *Profile) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	if p.Name == "" {
+		return Invalidf("name", "missing; give the institution's name")
+	}
+	if p.URL != "" {
+		if _, err := NewURLs(p.URL); err != nil {
+			return Invalidf("url", "%q is not an http or https URL", p.URL)
+		}
+	}
+	p.UpdatedAt = s.now()
+	if err := s.Store.SetProfile(ctx, p); err != nil {
+		return fmt.Errorf("store profile: %w", err)
+	}
+	s.audit(ctx, actor, "profile.set", "", fmt.Sprintf("%q", p.Name))
+	return nil
+}

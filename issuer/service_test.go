@@ -1,0 +1,382 @@
+package issuer_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/internal/attendance"
+	"github.com/laurel-badges/laurel/internal/roster"
+	"github.com/laurel-badges/laurel/internal/store"
+	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/keys"
+)
+
+const testBase = "https://badges.example.edu"
+
+// harness is an issuer service on a real SQLite store with a real key,
+// seeded with the demonstration catalogue and students.
+type harness struct {
+	svc      *issuer.Service
+	db       *store.DB
+	activity *issuer.Activity
+	signs    atomic.Int64
+	failAt   int64 // when > 0, the signer fails on that signature
+}
+
+func (h *harness) Sign(ctx context.Context, payload []byte) (string, string, error) {
+	n := h.signs.Add(1)
+	if h.failAt > 0 && n == h.failAt {
+		return "", "", errors.New("signing device unavailable")
+	}
+	return h.svc.Signer.(*keys.Ring).Sign(ctx, payload)
+}
+
+type parser struct{}
+
+func (parser) ParseAttendance(name string, data []byte) ([]issuer.AttendanceRow, []issuer.RowProblem, error) {
+	sheet, err := attendance.Parse(name, data, attendance.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []issuer.AttendanceRow
+	for _, r := range sheet.Rows {
+		rows = append(rows, issuer.AttendanceRow{Line: r.Line, StudentNumber: r.StudentNumber, Name: r.Name,
+			SessionsAttended: r.SessionsAttended, SessionsTotal: r.SessionsTotal, Assessment: r.Assessment, Withhold: r.Withhold})
+	}
+	var problems []issuer.RowProblem
+	for _, p := range sheet.Problems {
+		problems = append(problems, issuer.RowProblem{Line: p.Line, Column: p.Column, Value: p.Value, Code: p.Code, Message: p.Message, Warning: p.Warning})
+	}
+	return rows, problems, nil
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	ctx := context.Background()
+
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "laurel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	did, err := keys.DIDWeb(testBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := keys.Open(ctx, db, make([]byte, 32), did, "ES256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	builder, err := issuer.NewCredentialBuilder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, _ := issuer.NewURLs(testBase)
+
+	h := &harness{db: db}
+	h.svc = &issuer.Service{Store: db, Signer: ring, Builder: builder, Parser: parser{}, URLs: urls, IssuerID: did}
+	h.seed(t)
+	h.svc.Signer = signerFunc(h.Sign)
+	return h
+}
+
+type signerFunc func(context.Context, []byte) (string, string, error)
+
+func (f signerFunc) Sign(ctx context.Context, p []byte) (string, string, error) { return f(ctx, p) }
+
+func (h *harness) seed(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+
+	if err := h.svc.SetProfile(ctx, issuer.System, &issuer.Profile{Name: "Example College", URL: testBase}); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := issuer.ParseCatalogue(readFile(t, "../internal/demo/achievements.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.svc.ImportAchievements(ctx, issuer.System, cat); err != nil {
+		t.Fatal(err)
+	}
+	students, err := roster.ReadStudents("students.csv", readFile(t, "../internal/demo/students.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.svc.ImportStudents(ctx, issuer.System, students); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	h.activity, err = h.svc.CreateActivity(ctx, issuer.System, issuer.ActivityInput{
+		Title: "Career Readiness Workshop", Unit: "Careers Centre", StartDate: day, EndDate: day, Hours: 8,
+		AchievementCodes: []string{"IPC", "EC"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func (h *harness) upload(t *testing.T, actor *issuer.User, name string, data []byte, dryRun bool) (*issuer.UploadResult, error) {
+	t.Helper()
+	return h.svc.ProcessUpload(context.Background(), actor, issuer.UploadRequest{
+		ActivityID: h.activity.ID, Filename: name, Data: data, DryRun: dryRun,
+	})
+}
+
+func (h *harness) awardCount(t *testing.T) int {
+	t.Helper()
+	awards, err := h.db.Awards(context.Background(), issuer.AwardFilter{ActivityID: h.activity.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(awards)
+}
+
+func TestUploadSampleFiles(t *testing.T) {
+	for _, name := range []string{"attendance-workshop.csv", "attendance-workshop.xlsx"} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			data := readFile(t, "../internal/demo/"+name)
+
+			preview, err := h.upload(t, issuer.System, name, data, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := issuer.UploadCounts{Rows: 60, Students: 43, Awards: 86, NotEligible: 17}
+			if preview.Counts != want {
+				t.Errorf("dry-run counts = %+v, want %+v", preview.Counts, want)
+			}
+			if n := h.awardCount(t); n != 0 {
+				t.Fatalf("dry run wrote %d awards", n)
+			}
+
+			res, err := h.upload(t, issuer.System, name, data, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Counts != want || len(res.Credentials) != 86 || res.UploadID == "" {
+				t.Fatalf("issue counts = %+v, %d credentials, upload %q", res.Counts, len(res.Credentials), res.UploadID)
+			}
+			if n := h.awardCount(t); n != 86 {
+				t.Errorf("stored %d awards, want 86", n)
+			}
+			up, err := h.db.Upload(context.Background(), res.UploadID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(up.Original) != string(data) {
+				t.Error("the stored original file differs from the upload")
+			}
+
+			again, err := h.upload(t, issuer.System, name, data, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Counts.Awards != 0 || again.Counts.AlreadyAwarded != 43 {
+				t.Errorf("re-upload counts = %+v, want 0 awards and 43 already awarded", again.Counts)
+			}
+			if n := h.awardCount(t); n != 86 {
+				t.Errorf("after re-upload %d awards, want 86", n)
+			}
+		})
+	}
+}
+
+func TestUploadRules(t *testing.T) {
+	h := newHarness(t)
+	file := "student_id,name,sessions_attended,sessions_total,assessment,withhold\n" +
+		"015766261,TSE Cheuk Hin Marco,4,4,pass,\n" + // award
+		"039898513,KWOK Kwan Ho Natalie,3,4,,\n" + // 75 %: award
+		"149657725,NG Kwan Ho Natalie,2,4,pass,\n" + // 50 %: not eligible
+		"249300991,MAK Pak Hei Marco,4,4,fail,\n" + // failed: not eligible
+		"239726338,TSE Chi Hung Natalie,4,4,pass,yes\n" // withheld
+	res, err := h.upload(t, issuer.System, "a.csv", []byte(file), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]issuer.RowStatus{
+		"015766261": issuer.RowAward, "039898513": issuer.RowAward, "149657725": issuer.RowNotEligible,
+		"249300991": issuer.RowNotEligible, "239726338": issuer.RowWithheld,
+	}
+	for _, r := range res.Rows {
+		if r.Status != want[r.StudentNumber] {
+			t.Errorf("line %d (%s): status %s (%s), want %s", r.Line, r.StudentNumber, r.Status, r.Reason, want[r.StudentNumber])
+		}
+	}
+
+	res, err = h.svc.ProcessUpload(context.Background(), issuer.System, issuer.UploadRequest{
+		ActivityID: h.activity.ID, Filename: "a.csv", Data: []byte(file), DryRun: true, Withhold: []string{"015766261"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows[0].Status != issuer.RowWithheld {
+		t.Errorf("withhold list ignored: %+v", res.Rows[0])
+	}
+}
+
+func TestUploadProblems(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	graduated := &issuer.Student{Number: "900000001", Name: "Old Grad", Email: "old@example.edu", StudyMode: issuer.FullTime, Status: issuer.Graduated}
+	if _, _, err := h.svc.ImportStudents(ctx, issuer.System, []*issuer.Student{graduated}); err != nil {
+		t.Fatal(err)
+	}
+
+	header := "student_id,name,sessions_attended,sessions_total,assessment\n"
+	tests := []struct {
+		name     string
+		file     string
+		wantCode string
+		wantLine int
+		wantText string
+	}{
+		{"unknown student", header + "123456789,Nobody,4,4,pass\n", "unknown_student", 2, "123456789"},
+		{"student not current", header + "900000001,Old Grad,4,4,pass\n", "student_not_current", 2, "graduated"},
+		{"malformed id", header + "12-34!,X,4,4,pass\n", "malformed_id", 2, "12-34!"},
+		{"duplicate row", header + "015766261,TSE Cheuk Hin Marco,4,4,pass\n015766261,TSE Cheuk Hin Marco,4,4,pass\n", "duplicate_row", 3, "line 2"},
+		{"attended more than total", header + "015766261,TSE Cheuk Hin Marco,5,4,pass\n", "attended_exceeds_total", 2, "5"},
+		{"empty file", "", "empty_file", 0, ""},
+		{"missing column", "student_id,name\n015766261,X\n", "missing_column", 1, "sessions"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := h.upload(t, issuer.System, "a.csv", []byte(tt.file), false)
+			if !errors.Is(err, issuer.ErrInvalid) {
+				t.Fatalf("got error %v, want ErrInvalid", err)
+			}
+			found := false
+			for _, p := range res.Problems {
+				if p.Code == tt.wantCode && p.Line == tt.wantLine && strings.Contains(p.Message, tt.wantText) && !p.Warning {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no %s problem on line %d mentioning %q in %+v", tt.wantCode, tt.wantLine, tt.wantText, res.Problems)
+			}
+			if n := h.awardCount(t); n != 0 {
+				t.Errorf("a rejected upload wrote %d awards", n)
+			}
+		})
+	}
+}
+
+func TestUploadAllOrNothing(t *testing.T) {
+	h := newHarness(t)
+	h.failAt = 40 // fails midway through the 86 signatures
+
+	_, err := h.upload(t, issuer.System, "a.csv", readFile(t, "../internal/demo/attendance-workshop.csv"), false)
+	if err == nil || !strings.Contains(err.Error(), "signing device unavailable") {
+		t.Fatalf("got %v, want the signer's error", err)
+	}
+	if n := h.awardCount(t); n != 0 {
+		t.Errorf("%d awards kept after a failed upload, want 0", n)
+	}
+	uploads, err := h.db.Uploads(context.Background(), h.activity.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uploads) != 0 {
+		t.Errorf("%d uploads kept after a failed upload, want 0", len(uploads))
+	}
+}
+
+func TestUploadAuthorization(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	data := readFile(t, "../internal/demo/attendance-workshop.csv")
+
+	_, owner, err := h.svc.CreateToken(ctx, issuer.System, issuer.RoleOrganiser, "Owner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, other, err := h.svc.CreateToken(ctx, issuer.System, issuer.RoleOrganiser, "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)
+	owned, err := h.svc.CreateActivity(ctx, owner, issuer.ActivityInput{Title: "Owned", Unit: "Library", StartDate: day, EndDate: day, Hours: 2, AchievementCodes: []string{"IDL"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noRight := *owner
+	noRight.CanUpload = false
+
+	tests := []struct {
+		name    string
+		actor   *issuer.User
+		want    error
+		wantMsg string
+	}{
+		{"no actor", nil, issuer.ErrUnauthenticated, ""},
+		{"other organiser", other, issuer.ErrForbidden, "another organiser"},
+		{"owner without upload right", &noRight, issuer.ErrForbidden, "no right to upload"},
+		{"owner", owner, nil, ""},
+		{"admin", issuer.System, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := h.svc.ProcessUpload(ctx, tt.actor, issuer.UploadRequest{ActivityID: owned.ID, Filename: "a.csv", Data: data, DryRun: true})
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+			if tt.wantMsg != "" && !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not say %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestCreateActivityRules(t *testing.T) {
+	h := newHarness(t)
+	day := time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)
+	base := issuer.ActivityInput{Title: "T", Unit: "U", StartDate: day, EndDate: day, Hours: 2, AchievementCodes: []string{"PS"}}
+
+	tests := []struct {
+		name    string
+		mutate  func(*issuer.ActivityInput)
+		wantErr string
+	}{
+		{"valid", func(*issuer.ActivityInput) {}, ""},
+		{"curricular", func(in *issuer.ActivityInput) { in.Curricular = true }, "extracurricular"},
+		{"restricted", func(in *issuer.ActivityInput) { in.RestrictedEntry = true }, "open to all"},
+		{"unknown badge", func(in *issuer.ActivityInput) { in.AchievementCodes = []string{"XYZ"} }, `"XYZ"`},
+		{"end before start", func(in *issuer.ActivityInput) { in.EndDate = day.AddDate(0, 0, -1) }, "before the start date"},
+		{"no hours", func(in *issuer.ActivityInput) { in.Hours = 0 }, "hours"},
+		{"attendance share", func(in *issuer.ActivityInput) { in.MinAttendance = 75 }, "between 0 and 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := base
+			tt.mutate(&in)
+			_, err := h.svc.CreateActivity(context.Background(), issuer.System, in)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, issuer.ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want ErrInvalid mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
