@@ -24,6 +24,7 @@ const testBase = "https://badges.example.edu"
 type harness struct {
 	svc      *issuer.Service
 	db       *store.DB
+	ring     *keys.Ring
 	activity *issuer.Activity
 	signs    atomic.Int64
 	failAt   int64 // when > 0, the signer fails on that signature
@@ -34,7 +35,7 @@ func (h *harness) Sign(ctx context.Context, payload []byte) (string, string, err
 	if h.failAt > 0 && n == h.failAt {
 		return "", "", errors.New("signing device unavailable")
 	}
-	return h.svc.Signer.(*keys.Ring).Sign(ctx, payload)
+	return h.ring.Sign(ctx, payload)
 }
 
 type parser struct{}
@@ -83,7 +84,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	urls, _ := issuer.NewURLs(testBase)
 
-	h := &harness{db: db}
+	h := &harness{db: db, ring: ring}
 	h.svc = &issuer.Service{Store: db, Signer: ring, Builder: builder, Parser: parser{}, URLs: urls, IssuerID: did}
 	h.seed(t)
 	h.svc.Signer = signerFunc(h.Sign)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/laurel-badges/laurel/internal/attendance"
 	"github.com/laurel-badges/laurel/internal/config"
@@ -91,7 +92,7 @@ func openKeys(ctx context.Context, cfg *config.Config, log *slog.Logger, db *sto
 	}
 	if generated {
 		log.Warn("generated a new master key in the data folder; back it up and keep it apart from database backups, or set LAUREL_MASTER_KEY_FILE",
-			"path", keys.DefaultMasterKeyPath(cfg.DataDir))
+			"path", filepath.Join(cfg.DataDir, keys.MasterKeyFileName))
 	}
 	ring, err := keys.Open(ctx, db, master, did, cfg.SigningAlg)
 	if err != nil {

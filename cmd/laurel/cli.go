@@ -54,6 +54,7 @@ func commands() []command {
 		{"award", "FILE", "issue badges from an attendance file (CSV or XLSX)", setupAward},
 		{"profile set", "", "set the issuer profile (institution name, URL, email)", setupProfileSet},
 		{"demo", "", "set up a demonstration institution in an empty data folder", setupDemo},
+		{"bench", "", "measure issuing speed on an empty, disposable store", setupBench},
 	}
 }
 
