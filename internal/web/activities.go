@@ -1,0 +1,241 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// activityView is an activity in the JSON API. Dates are YYYY-MM-DD.
+type activityView struct {
+	ID              string    `json:"id"`
+	Title           string    `json:"title"`
+	Description     string    `json:"description,omitempty"`
+	Unit            string    `json:"unit"`
+	StartDate       string    `json:"start_date"`
+	EndDate         string    `json:"end_date"`
+	Hours           float64   `json:"hours"`
+	Extracurricular bool      `json:"extracurricular"`
+	OpenToAll       bool      `json:"open_to_all"`
+	MinAttendance   float64   `json:"min_attendance"`
+	AchievementIDs  []string  `json:"achievement_ids"`
+	OrganiserID     string    `json:"organiser_id,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+func newActivityView(a *issuer.Activity) activityView {
+	ids := a.AchievementIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	return activityView{
+		ID: a.ID, Title: a.Title, Description: a.Description, Unit: a.Unit,
+		StartDate: a.StartDate.Format(time.DateOnly), EndDate: a.EndDate.Format(time.DateOnly),
+		Hours: a.Hours, Extracurricular: a.Extracurricular, OpenToAll: a.OpenToAll,
+		MinAttendance: a.MinAttendance, AchievementIDs: ids, OrganiserID: a.OrganiserID,
+		CreatedAt: a.CreatedAt,
+	}
+}
+
+// activityInput is the body of POST /api/v1/activities.
+type activityInput struct {
+	Title         string   `json:"title"`
+	Description   string   `json:"description"`
+	Unit          string   `json:"unit"`
+	StartDate     string   `json:"start_date"`
+	EndDate       string   `json:"end_date"`
+	Hours         float64  `json:"hours"`
+	Achievements  []string `json:"achievements"`
+	MinAttendance float64  `json:"min_attendance"`
+	Curricular    bool     `json:"curricular"`
+	OpenToAll     *bool    `json:"open_to_all"` // absent means true
+	OrganiserID   string   `json:"organiser_id"`
+}
+
+func (in activityInput) toService() (issuer.ActivityInput, error) {
+	start, err := parseDate("start_date", in.StartDate)
+	if err != nil {
+		return issuer.ActivityInput{}, err
+	}
+	end, err := parseDate("end_date", in.EndDate)
+	if err != nil {
+		return issuer.ActivityInput{}, err
+	}
+	return issuer.ActivityInput{
+		Title: in.Title, Description: in.Description, Unit: in.Unit,
+		StartDate: start, EndDate: end, Hours: in.Hours,
+		AchievementCodes: in.Achievements, MinAttendance: in.MinAttendance,
+		Curricular: in.Curricular, RestrictedEntry: in.OpenToAll != nil && !*in.OpenToAll,
+		OrganiserID: in.OrganiserID,
+	}, nil
+}
+
+// parseDate reads a YYYY-MM-DD date; "" stays the zero time so that the
+// service reports the missing date with the other problems.
+func parseDate(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, badRequest("field %s=%q: write the date as YYYY-MM-DD, such as 2025-03-14", field, v)
+	}
+	return t, nil
+}
+
+func (s *Server) listActivities(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Service.Activities(r.Context(), currentUser(r))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	views := make([]activityView, len(list))
+	for i, a := range list {
+		views[i] = newActivityView(a)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"activities": views})
+}
+
+func (s *Server) createActivity(w http.ResponseWriter, r *http.Request) {
+	var body activityInput
+	if err := s.decodeJSON(w, r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	in, err := body.toService()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+
+	a, err := s.Service.CreateActivity(r.Context(), currentUser(r), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/activities/"+a.ID)
+	writeJSON(w, http.StatusCreated, newActivityView(a))
+}
+
+func (s *Server) getActivity(w http.ResponseWriter, r *http.Request) {
+	a, err := s.Service.Activity(r.Context(), currentUser(r), chi.URLParam(r, "id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newActivityView(a))
+}
+
+// enrolmentInput is the body of POST /api/v1/activities/{id}/enrolments.
+type enrolmentInput struct {
+	StudentID      string `json:"student_id"`
+	PublishConsent bool   `json:"publish_consent"`
+}
+
+// enrol records or replaces a student's enrolment. Because repeating the
+// request changes nothing, it returns 200 rather than 201.
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
+	var in enrolmentInput
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	in.StudentID = strings.TrimSpace(in.StudentID)
+	if in.StudentID == "" {
+		s.writeError(w, r, badRequest("field student_id is missing; give the institution's student number"))
+		return
+	}
+
+	activityID := chi.URLParam(r, "id")
+	if err := s.Service.Enrol(r.Context(), currentUser(r), activityID, in.StudentID, in.PublishConsent); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"activity_id": activityID, "student_id": in.StudentID, "publish_consent": in.PublishConsent})
+}
+
+// Media types of the attendance templates.
+const (
+	csvType  = "text/csv; charset=utf-8"
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+func (s *Server) templateCSV(w http.ResponseWriter, r *http.Request) {
+	s.serveTemplate(w, r, "csv", func(b *bytes.Buffer, _ *issuer.Activity, students []issuer.Student) error {
+		return s.Templates.WriteCSV(b, students)
+	})
+}
+
+func (s *Server) templateXLSX(w http.ResponseWriter, r *http.Request) {
+	s.serveTemplate(w, r, "xlsx", func(b *bytes.Buffer, a *issuer.Activity, students []issuer.Student) error {
+		return s.Templates.WriteXLSX(b, a.Title, students)
+	})
+}
+
+// serveTemplate writes the template into a buffer first, so that a failure
+// still gets a JSON error instead of a truncated download.
+func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request, ext string, write func(*bytes.Buffer, *issuer.Activity, []issuer.Student) error) {
+	act, enrolled, err := s.Service.TemplateStudents(r.Context(), currentUser(r), chi.URLParam(r, "id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	students := make([]issuer.Student, len(enrolled))
+	for i, st := range enrolled {
+		students[i] = *st
+	}
+
+	var b bytes.Buffer
+	if err := write(&b, act, students); err != nil {
+		s.writeError(w, r, fmt.Errorf("write %s template: %w", ext, err))
+		return
+	}
+	contentType := map[string]string{"csv": csvType, "xlsx": xlsxType}[ext]
+	sendAttachment(w, contentType, "attendance-"+safeFilename(act.Title)+"."+ext, b.Bytes())
+}
+
+// sendAttachment sends data as a download named filename.
+func sendAttachment(w http.ResponseWriter, contentType, filename string, data []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
+	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+}
+
+// safeFilename keeps letters, digits, '-', '_' and '.' of name, in ASCII,
+// turns runs of anything else into one '-', and limits the length, so that
+// the name is valid on every file system and in a plain header.
+func safeFilename(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range name {
+		ok := c < 128 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.')
+		switch {
+		case ok:
+			b.WriteRune(c)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+
+	out := strings.Trim(b.String(), "-.")
+	if len(out) > 60 {
+		out = strings.TrimRight(out[:60], "-.")
+	}
+	if out == "" {
+		return "activity"
+	}
+	return out
+}

@@ -1,0 +1,179 @@
+// Package web is the HTTP server of Laurel. It serves the JSON API under
+// /api/v1 for staff with bearer tokens and the public credential,
+// achievement and issuer documents that verifiers and people fetch. It also
+// serves the well-known key documents and the operations endpoints
+// /healthz, /readyz and /metrics.
+//
+// Handlers decode the request, call issuer.Service and render its result;
+// the rules live in the service. Every error goes through one mapping from
+// the service's sentinel errors to HTTP statuses.
+package web
+
+import (
+	"context"
+	"embed"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// DefaultMaxUploadBytes is the request body limit when Server.MaxUploadBytes
+// is 0: 20 MiB holds an XLSX register of some 100,000 students.
+const DefaultMaxUploadBytes = 20 << 20
+
+// KeySet publishes the issuer's public keys.
+type KeySet interface {
+	// JWKS returns the JWK Set of every published public key.
+	JWKS() ([]byte, error)
+	// DIDDocument returns the did:web document of the issuer.
+	DIDDocument() ([]byte, error)
+}
+
+// TemplateWriter writes an activity's attendance template, pre-filled with
+// the enrolled students.
+type TemplateWriter interface {
+	WriteCSV(w io.Writer, students []issuer.Student) error
+	WriteXLSX(w io.Writer, title string, students []issuer.Student) error
+}
+
+// Server is the HTTP server. Set its fields, then serve Handler.
+type Server struct {
+	Service   *issuer.Service
+	Keys      KeySet
+	Templates TemplateWriter
+
+	// Ready checks the database for /readyz.
+	Ready func(ctx context.Context) error
+
+	// Logger receives the access log and errors; nil discards them.
+	Logger *slog.Logger
+
+	// MaxUploadBytes limits every request body; 0 means DefaultMaxUploadBytes.
+	MaxUploadBytes int64
+
+	// Metrics receives the server's collectors and is served at /metrics.
+	// Nil means a new registry with the Go runtime and process collectors.
+	Metrics *prometheus.Registry
+
+	log            *slog.Logger
+	metrics        *metrics
+	maxUploadBytes int64
+}
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// Handler builds the router with every route and middleware.
+func (s *Server) Handler() http.Handler {
+	s.setDefaults()
+
+	r := chi.NewRouter()
+	r.Use(withRequestID, s.accessLog, s.recoverPanics, securityHeaders, s.crossOriginProtection, middleware.GetHead)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{}))
+	r.Method(http.MethodGet, "/static/*", staticFiles())
+
+	r.Group(s.publicRoutes)
+	r.Route("/api/v1", func(r chi.Router) { r.Group(s.apiRoutes) })
+	return r
+}
+
+func (s *Server) setDefaults() {
+	logger := s.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s.log = slog.New(NewLogHandler(logger.Handler()))
+
+	if s.Metrics == nil {
+		s.Metrics = prometheus.NewRegistry()
+		s.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	s.metrics = newMetrics(s.Metrics)
+
+	s.maxUploadBytes = s.MaxUploadBytes
+	if s.maxUploadBytes <= 0 {
+		s.maxUploadBytes = DefaultMaxUploadBytes
+	}
+}
+
+func (s *Server) publicRoutes(r chi.Router) {
+	r.Use(publicCORS)
+	r.Get("/.well-known/did.json", s.didDocument)
+	r.Get("/.well-known/jwks.json", s.jwks)
+	r.Get("/issuer", s.issuerProfile)
+	r.Get("/credentials/{id}", s.credential)
+	r.Get("/achievements/{id}", s.publicAchievement)
+	r.Get("/achievements/{id}/image.{ext}", s.achievementImage)
+}
+
+// apiRoutes registers the JSON API. It is mounted as a group so that chi
+// matches the route before authenticate runs, and a rejected request is
+// still logged and counted under its route pattern.
+func (s *Server) apiRoutes(r chi.Router) {
+	r.Use(s.authenticate)
+
+	r.Get("/achievements", s.listAchievements)
+	r.Post("/achievements", s.importAchievements)
+	r.Get("/students", s.listStudents)
+	r.Post("/students", s.importStudents)
+
+	r.Get("/activities", s.listActivities)
+	r.Post("/activities", s.createActivity)
+	r.Get("/activities/{id}", s.getActivity)
+	r.Post("/activities/{id}/enrolments", s.enrol)
+	r.Get("/activities/{id}/template.csv", s.templateCSV)
+	r.Get("/activities/{id}/template.xlsx", s.templateXLSX)
+	r.Post("/activities/{id}/attendance", s.uploadAttendance)
+	r.Get("/activities/{id}/uploads", s.listUploads)
+
+	r.Get("/uploads/{id}", s.getUpload)
+	r.Get("/uploads/{id}/file", s.uploadFile)
+	r.Get("/awards", s.listAwards)
+
+	r.Get("/profile", s.getProfile)
+	r.Put("/profile", s.putProfile)
+}
+
+// crossOriginProtection rejects unsafe cross-origin requests sent by
+// browsers. API clients with bearer tokens send no Sec-Fetch-Site or
+// Origin header and pass.
+func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, &requestError{status: http.StatusForbidden, code: codeForbidden,
+			message: "cross-origin requests that change data are not allowed; send the request from the same origin or without a browser"})
+	}))
+	return cop.Handler(next)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, &requestError{status: http.StatusNotFound, code: codeNotFound,
+		message: "no route matches this path; the JSON API is under /api/v1"})
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, &requestError{status: http.StatusMethodNotAllowed, code: codeMethodNotAllowed,
+		message: "method " + r.Method + " is not allowed on this path"})
+}
+
+func staticFiles() http.Handler {
+	sub, err := fs.Sub(assets, "static")
+	if err != nil {
+		panic("embedded static files: " + err.Error())
+	}
+	return http.StripPrefix("/static/", http.FileServerFS(sub))
+}
