@@ -1,0 +1,98 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// BenchmarkRecordUpload10k measures one upload of 10,000 awards written in
+// batches of 500, with credentials of realistic size: a 2.5 KB compact JWS
+// and a 1.5 KB JSON document each. It reports awards/s.
+func BenchmarkRecordUpload10k(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		benchmarkRecordUpload(b, migratedTestDB(b, sqliteTestURL(b)))
+	})
+	b.Run("postgres", func(b *testing.B) {
+		if os.Getenv(postgresURLVariable) == "" {
+			b.Skipf("%s is not set", postgresURLVariable)
+		}
+		benchmarkRecordUpload(b, migratedTestDB(b, postgresTestURL(b)))
+	})
+}
+
+const (
+	benchAwards = 10_000
+	benchBatch  = 500
+)
+
+func benchmarkRecordUpload(b *testing.B, db *DB) {
+	students := make([]*issuer.Student, benchAwards)
+	for i := range students {
+		students[i] = &issuer.Student{Number: fmt.Sprintf("B%07d", i), Name: fmt.Sprintf("Student %d", i)}
+	}
+	if _, _, err := db.UpsertStudents(b.Context(), students); err != nil {
+		b.Fatalf("UpsertStudents: %v", err)
+	}
+	achievement := &issuer.Achievement{Code: "IPC", Name: "Informed and professionally competent"}
+	if err := db.CreateAchievement(b.Context(), achievement); err != nil {
+		b.Fatalf("CreateAchievement: %v", err)
+	}
+	jws := randomText(b, 2500)
+	document := []byte(`{"credentialSubject":"` + randomText(b, 1450) + `"}`)
+	original := []byte(randomText(b, 300_000)) // an attendance file of 10,000 rows
+
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		activity := &issuer.Activity{Title: "Benchmark", AchievementIDs: []string{achievement.ID}, MinAttendance: 1}
+		if err := db.CreateActivity(b.Context(), activity); err != nil {
+			b.Fatalf("CreateActivity: %v", err)
+		}
+		b.StartTimer()
+
+		upload := &issuer.Upload{ActivityID: activity.ID, Filename: "attendance.csv", Original: original, RowCount: benchAwards}
+		err := db.RecordUpload(b.Context(), upload, func(write func([]*issuer.Award) error) error {
+			batch := make([]*issuer.Award, 0, benchBatch)
+			for _, st := range students {
+				batch = append(batch, &issuer.Award{
+					StudentID:     st.ID,
+					AchievementID: achievement.ID,
+					Credential: issuer.Credential{
+						ID:       uuid.NewString(),
+						KeyID:    "key-1",
+						JWS:      jws,
+						Document: document,
+					},
+				})
+				if len(batch) == benchBatch {
+					if err := write(batch); err != nil {
+						return err
+					}
+					batch = batch[:0]
+				}
+			}
+			return write(batch)
+		})
+		if err != nil {
+			b.Fatalf("RecordUpload: %v", err)
+		}
+	}
+	b.ReportMetric(float64(benchAwards*b.N)/b.Elapsed().Seconds(), "awards/s")
+}
+
+// randomText returns n characters of base64url, the alphabet of a JWS.
+func randomText(tb testing.TB, n int) string {
+	tb.Helper()
+	raw := make([]byte, n)
+	if _, err := rand.Read(raw); err != nil {
+		tb.Fatal(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(raw)[:n]
+}
