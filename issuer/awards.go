@@ -86,3 +86,33 @@ func (s *Service) SetProfile(ctx context.Context, actor *User, p *Profile) error
 	s.audit(ctx, actor, "profile.set", "", fmt.Sprintf("%q", p.Name))
 	return nil
 }
+
+// Achievement returns an achievement definition. Anyone may read it:
+// every credential links to it.
+func (s *Service) Achievement(ctx context.Context, id string) (*Achievement, error) {
+	return s.Store.Achievement(ctx, id)
+}
+
+// PublicActivity returns an activity as evidence for its credentials.
+// Anyone may read it: activities are promoted openly, and the record holds
+// no personal data.
+func (s *Service) PublicActivity(ctx context.Context, id string) (*Activity, error) {
+	return s.Store.Activity(ctx, id)
+}
+
+// UnitExists reports whether any activity is organised by the unit called name.
+//
+// NOTE: this scans every activity; a store query would be needed once an
+// institution has tens of thousands of activities.
+func (s *Service) UnitExists(ctx context.Context, name string) (bool, error) {
+	acts, err := s.Store.Activities(ctx, "")
+	if err != nil {
+		return false, fmt.Errorf("list activities: %w", err)
+	}
+	for _, a := range acts {
+		if a.Unit == name {
+			return true, nil
+		}
+	}
+	return false, nil
+}

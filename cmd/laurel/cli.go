@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/laurel-badges/laurel/internal/config"
+	"github.com/laurel-badges/laurel/internal/web"
 )
 
 // Exit codes.
@@ -143,17 +144,19 @@ func capitalise(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// newLogger returns the process logger in the configured format.
+// newLogger returns the process logger in the configured format. Records
+// logged with a request's context carry its request id.
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		level = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(web.NewLogHandler(h))
 }
 
 // readInput reads a file argument; "-" reads standard input.

@@ -174,15 +174,12 @@ func (s *Server) achievementImage(w http.ResponseWriter, r *http.Request) {
 }
 
 // findAchievement loads the achievement named by the {id} route parameter.
-//
-// NOTE: issuer.Service has no public read of one achievement, so this reads
-// the store directly; it applies no rule because achievements are public.
 func (s *Server) findAchievement(r *http.Request) (*issuer.Achievement, error) {
 	id := chi.URLParam(r, "id")
 	if !isUUID(id) {
 		return nil, issuer.ErrNotFound
 	}
-	a, err := s.Service.Store.Achievement(r.Context(), id)
+	a, err := s.Service.Achievement(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}

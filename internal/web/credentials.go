@@ -102,11 +102,11 @@ func credentialMediaType(r *http.Request, format string) (string, error) {
 	return mediaType, nil
 }
 
-func jwsContentType(mediaType string) string {
-	if mediaType == typeText {
-		return textPlainUTF
-	}
-	return mediaType
+// jwsContentType is text/plain whichever JWT media type was requested: the
+// OB 3.0 document formats name text/plain for a compact JWS on the web, and
+// some verifiers reject application/jwt.
+func jwsContentType(string) string {
+	return textPlainUTF
 }
 
 func (s *Server) findCredential(r *http.Request, id string) (*issuer.Award, error) {

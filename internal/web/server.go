@@ -118,6 +118,8 @@ func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/credentials/{id}", s.credential)
 	r.Get("/achievements/{id}", s.publicAchievement)
 	r.Get("/achievements/{id}/image.{ext}", s.achievementImage)
+	r.Get("/activities/{id}", s.publicActivity)
+	r.Get("/units/{name}", s.unitProfile)
 }
 
 // apiRoutes registers the JSON API. It is mounted as a group so that chi
