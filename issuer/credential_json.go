@@ -3,7 +3,6 @@ package issuer
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -184,7 +183,7 @@ func subject(in CredentialInput) subjectJSON {
 	}
 
 	if unit := strings.TrimSpace(in.Activity.Unit); unit != "" {
-		s.Source = &profileJSON{ID: unitURL(in.URLs, unit), Type: []string{"Profile"}, Name: unit}
+		s.Source = &profileJSON{ID: in.URLs.Unit(unit), Type: []string{"Profile"}, Name: unit}
 	}
 	if !in.Activity.StartDate.IsZero() {
 		s.ActivityStartDate = formatTime(in.Activity.StartDate)
@@ -223,12 +222,6 @@ func identifiers(st *Student, salt string) []identityJSON {
 
 func nameIdentifier(name string) identityJSON {
 	return identityJSON{Type: "IdentityObject", Hashed: false, IdentityHash: name, IdentityType: "name"}
-}
-
-// unitURL returns the id of an organising unit's Profile.
-// TODO: move to URLs once the server serves a page at this address.
-func unitURL(u URLs, unit string) string {
-	return u.Base + "/units/" + url.PathEscape(unit)
 }
 
 func achievementOf(in CredentialInput) (achievementJSON, error) {
