@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/laurel-badges/laurel/internal/attendance"
 	"github.com/laurel-badges/laurel/internal/roster"
 	"github.com/laurel-badges/laurel/internal/store"
+	"github.com/laurel-badges/laurel/internal/store/storetest"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/keys"
 )
@@ -57,11 +57,26 @@ func (parser) ParseAttendance(name string, data []byte) ([]issuer.AttendanceRow,
 	return rows, problems, nil
 }
 
+// databases lists the stores the pipeline tests run on; PostgreSQL skips
+// when LAUREL_TEST_DATABASE_URL is unset outside CI.
+var databases = []struct {
+	name string
+	url  func(testing.TB) string
+}{
+	{"sqlite", storetest.SQLiteURL},
+	{"postgres", storetest.PostgresURL},
+}
+
 func newHarness(t *testing.T) *harness {
+	t.Helper()
+	return newHarnessOn(t, storetest.SQLiteURL(t))
+}
+
+func newHarnessOn(t *testing.T, databaseURL string) *harness {
 	t.Helper()
 	ctx := context.Background()
 
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "laurel.db"))
+	db, err := store.Open(ctx, databaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,52 +167,57 @@ func (h *harness) awardCount(t *testing.T) int {
 }
 
 func TestUploadSampleFiles(t *testing.T) {
-	for _, name := range []string{"attendance-workshop.csv", "attendance-workshop.xlsx"} {
-		t.Run(name, func(t *testing.T) {
-			h := newHarness(t)
-			data := readFile(t, "../internal/demo/"+name)
+	for _, db := range databases {
+		for _, name := range []string{"attendance-workshop.csv", "attendance-workshop.xlsx"} {
+			t.Run(db.name+"/"+name, func(t *testing.T) {
+				testUploadSampleFile(t, newHarnessOn(t, db.url(t)), name)
+			})
+		}
+	}
+}
 
-			preview, err := h.upload(t, issuer.System, name, data, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := issuer.UploadCounts{Rows: 60, Students: 43, Awards: 86, NotEligible: 17}
-			if preview.Counts != want {
-				t.Errorf("dry-run counts = %+v, want %+v", preview.Counts, want)
-			}
-			if n := h.awardCount(t); n != 0 {
-				t.Fatalf("dry run wrote %d awards", n)
-			}
+func testUploadSampleFile(t *testing.T, h *harness, name string) {
+	data := readFile(t, "../internal/demo/"+name)
 
-			res, err := h.upload(t, issuer.System, name, data, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Counts != want || len(res.Credentials) != 86 || res.UploadID == "" {
-				t.Fatalf("issue counts = %+v, %d credentials, upload %q", res.Counts, len(res.Credentials), res.UploadID)
-			}
-			if n := h.awardCount(t); n != 86 {
-				t.Errorf("stored %d awards, want 86", n)
-			}
-			up, err := h.db.Upload(context.Background(), res.UploadID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(up.Original) != string(data) {
-				t.Error("the stored original file differs from the upload")
-			}
+	preview, err := h.upload(t, issuer.System, name, data, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := issuer.UploadCounts{Rows: 60, Students: 43, Awards: 86, NotEligible: 17}
+	if preview.Counts != want {
+		t.Errorf("dry-run counts = %+v, want %+v", preview.Counts, want)
+	}
+	if n := h.awardCount(t); n != 0 {
+		t.Fatalf("dry run wrote %d awards", n)
+	}
 
-			again, err := h.upload(t, issuer.System, name, data, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if again.Counts.Awards != 0 || again.Counts.AlreadyAwarded != 43 {
-				t.Errorf("re-upload counts = %+v, want 0 awards and 43 already awarded", again.Counts)
-			}
-			if n := h.awardCount(t); n != 86 {
-				t.Errorf("after re-upload %d awards, want 86", n)
-			}
-		})
+	res, err := h.upload(t, issuer.System, name, data, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts != want || len(res.Credentials) != 86 || res.UploadID == "" {
+		t.Fatalf("issue counts = %+v, %d credentials, upload %q", res.Counts, len(res.Credentials), res.UploadID)
+	}
+	if n := h.awardCount(t); n != 86 {
+		t.Errorf("stored %d awards, want 86", n)
+	}
+	up, err := h.db.Upload(context.Background(), res.UploadID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(up.Original) != string(data) {
+		t.Error("the stored original file differs from the upload")
+	}
+
+	again, err := h.upload(t, issuer.System, name, data, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Counts.Awards != 0 || again.Counts.AlreadyAwarded != 43 {
+		t.Errorf("re-upload counts = %+v, want 0 awards and 43 already awarded", again.Counts)
+	}
+	if n := h.awardCount(t); n != 86 {
+		t.Errorf("after re-upload %d awards, want 86", n)
 	}
 }
 
@@ -281,7 +301,14 @@ func TestUploadProblems(t *testing.T) {
 }
 
 func TestUploadAllOrNothing(t *testing.T) {
-	h := newHarness(t)
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			testUploadAllOrNothing(t, newHarnessOn(t, db.url(t)))
+		})
+	}
+}
+
+func testUploadAllOrNothing(t *testing.T, h *harness) {
 	h.failAt = 40 // fails midway through the 86 signatures
 
 	_, err := h.upload(t, issuer.System, "a.csv", readFile(t, "../internal/demo/attendance-workshop.csv"), false)

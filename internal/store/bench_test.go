@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/laurel-badges/laurel/internal/store/storetest"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -20,8 +21,8 @@ func BenchmarkRecordUpload10k(b *testing.B) {
 		benchmarkRecordUpload(b, migratedTestDB(b, sqliteTestURL(b)))
 	})
 	b.Run("postgres", func(b *testing.B) {
-		if os.Getenv(postgresURLVariable) == "" {
-			b.Skipf("%s is not set", postgresURLVariable)
+		if os.Getenv(storetest.PostgresVariable) == "" {
+			b.Skipf("%s is not set", storetest.PostgresVariable)
 		}
 		benchmarkRecordUpload(b, migratedTestDB(b, postgresTestURL(b)))
 	})

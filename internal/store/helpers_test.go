@@ -1,15 +1,9 @@
 package store
 
 import (
-	"context"
-	"database/sql"
-	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
+	"github.com/laurel-badges/laurel/internal/store/storetest"
 )
 
 // testDatabase creates fresh, empty databases of one dialect.
@@ -23,63 +17,13 @@ var testDatabases = []testDatabase{
 	{dialectPostgres, postgresTestURL},
 }
 
-// sqliteTestURL returns the path of a new SQLite file in a temporary folder.
-func sqliteTestURL(tb testing.TB) string {
-	tb.Helper()
-	return filepath.Join(tb.TempDir(), "laurel.db")
-}
-
-const postgresURLVariable = "LAUREL_TEST_DATABASE_URL"
-
-// postgresBaseURL returns the PostgreSQL server of the tests. It skips the
-// test when none is configured, but fails it in CI, where a skipped
-// PostgreSQL run would hide a broken store.
-func postgresBaseURL(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv(postgresURLVariable)
-	if base != "" {
-		return base
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatalf("%s is not set, and CI must run the PostgreSQL store tests: set it to a URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable", postgresURLVariable)
-	}
-	tb.Skipf("%s is not set; set it to a URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL store tests", postgresURLVariable)
-	return ""
-}
-
-// postgresTestURL creates a schema with a random name, drops it at cleanup,
-// and returns a URL whose search_path selects it, so that tests running in
-// parallel do not see each other's tables.
-func postgresTestURL(tb testing.TB) string {
-	tb.Helper()
-	base := postgresBaseURL(tb)
-	schema := "laurel_test_" + uuid.New().String()[:8]
-	quoted := pgx.Identifier{schema}.Sanitize()
-
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatalf("open %s: %v", redactURL(base), err)
-	}
-	tb.Cleanup(func() {
-		// t.Context is cancelled before cleanups run.
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+quoted+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = admin.Close()
-	})
-	if _, err := admin.ExecContext(tb.Context(), "CREATE SCHEMA "+quoted); err != nil {
-		tb.Fatalf("create schema %s on %s: %v", schema, redactURL(base), err)
-	}
-
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("parse %s: %v", postgresURLVariable, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// sqliteTestURL, postgresBaseURL and postgresTestURL are the shared
+// helpers of storetest, under the names these tests use.
+var (
+	sqliteTestURL   = storetest.SQLiteURL
+	postgresBaseURL = storetest.PostgresServer
+	postgresTestURL = storetest.PostgresURL
+)
 
 // openTestDB opens databaseURL and closes it at cleanup.
 func openTestDB(tb testing.TB, databaseURL string) *DB {
