@@ -96,3 +96,17 @@ func TestPublicActivity(t *testing.T) {
 		t.Error("malformed id is not 404")
 	}
 }
+
+// TestDIDDocumentPaths checks that the DID document is served at the
+// did:web path of a base URL with and without a path.
+func TestDIDDocumentPaths(t *testing.T) {
+	ts := newTestServer(t)
+	root := ts.get(t, "/.well-known/did.json", "")
+	pathBased := ts.get(t, "/did.json", "")
+	if root.StatusCode != http.StatusOK || pathBased.StatusCode != http.StatusOK {
+		t.Fatalf("status %d and %d", root.StatusCode, pathBased.StatusCode)
+	}
+	if string(root.body) != string(pathBased.body) {
+		t.Error("the two DID document paths serve different documents")
+	}
+}

@@ -113,6 +113,10 @@ func (s *Server) setDefaults() {
 func (s *Server) publicRoutes(r chi.Router) {
 	r.Use(publicCORS)
 	r.Get("/.well-known/did.json", s.didDocument)
+	// A base URL with a path, such as https://host/badges, gives the DID
+	// did:web:host:badges, which resolves to https://host/badges/did.json:
+	// a proxy that strips /badges sends that here.
+	r.Get("/did.json", s.didDocument)
 	r.Get("/.well-known/jwks.json", s.jwks)
 	r.Get("/issuer", s.issuerProfile)
 	r.Get("/credentials/{id}", s.credential)

@@ -129,9 +129,8 @@ func readUploadPart(part *multipart.Part, req *issuer.UploadRequest, file *bool)
 		}
 		req.DryRun = req.DryRun || dryRun
 	case "withhold":
-		for _, n := range strings.FieldsFunc(string(data), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t' }) {
-			req.Withhold = append(req.Withhold, n)
-		}
+		separator := func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+		req.Withhold = append(req.Withhold, strings.FieldsFunc(string(data), separator)...)
 	}
 	return nil
 }
