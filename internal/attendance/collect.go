@@ -62,7 +62,7 @@ func (c *collector) problem(p Problem) {
 	c.sheet.Problems = append(c.sheet.Problems, p)
 }
 
-// add processes one record. line is the line or sheet row number printable to
+// add processes one record. line is the line or sheet row number shown to
 // the organiser.
 func (c *collector) add(line int, record []string) {
 	if !c.wantsMore() || isBlankRecord(record) {
