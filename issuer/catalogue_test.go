@@ -70,3 +70,25 @@ func TestDefaultBadgeImageEscapes(t *testing.T) {
 		t.Errorf("not an SVG: %s", img.ContentType)
 	}
 }
+
+// FuzzParseCatalogue checks that no file makes ParseCatalogue panic and
+// that every accepted entry is valid.
+func FuzzParseCatalogue(f *testing.F) {
+	f.Add([]byte(`{"achievements":[{"code":"IPC","name":"N","description":"D","criteria":"C","achievementType":"CoCurricular","tags":["a"]}]}`))
+	f.Add([]byte(`{"achievements":[{"code":"A","achievementType":"Bootcamp ext:x"}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCatalogue(data)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+			return
+		}
+		for _, e := range c.Achievements {
+			if !codePattern.MatchString(e.Code) || !ValidAchievementType(e.AchievementType) || e.Name == "" {
+				t.Fatalf("accepted invalid entry %+v", e)
+			}
+		}
+	})
+}

@@ -69,3 +69,29 @@ func TestReadStudents(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReadStudents checks that no file makes ReadStudents panic, and that
+// every student it returns passes the checks the import applies.
+func FuzzReadStudents(f *testing.F) {
+	sample, err := os.ReadFile("../demo/students.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("students.csv", sample[:2000])
+	f.Add("s.csv", []byte("student_id;name;email\r\n00123;A;a@example.edu\r\n"))
+	f.Add("s.xlsx", []byte("PK\x03\x04garbage"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		students, err := ReadStudents(name, data)
+		if err != nil {
+			if !errors.Is(err, issuer.ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+			return
+		}
+		for _, st := range students {
+			if st.StudyMode == "" || st.Status == "" {
+				t.Fatalf("student %+v has no study mode or status", st)
+			}
+		}
+	})
+}
