@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -22,6 +24,7 @@ import (
 func setupBench(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {
 	rows := fs.Int("rows", 10000, "rows of the generated attendance file")
 	signFor := fs.Duration("sign-for", 3*time.Second, "how long to measure the raw signing rate")
+	memProfile := fs.String("memprofile", "", "write a heap profile taken right after the upload to this file")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 		a, err := openApp(ctx, cfg, newLogger(cfg, io.Discard))
 		if err != nil {
@@ -42,6 +45,7 @@ func setupBench(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 			return err
 		}
 		raw := rawSignRate(ctx, a.service.Signer, *signFor)
+		seededRSS := peakRSS()
 
 		runtime.GC()
 		start := time.Now()
@@ -50,6 +54,11 @@ func setupBench(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 			return fmt.Errorf("issue upload: %w", err)
 		}
 		elapsed := time.Since(start)
+		if *memProfile != "" {
+			if err := writeHeapProfile(*memProfile); err != nil {
+				return err
+			}
+		}
 
 		rate := float64(res.Counts.Awards) / elapsed.Seconds()
 		fmt.Fprintf(e.stdout, "database            %s\n", a.db.Dialect())
@@ -61,7 +70,7 @@ func setupBench(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 		fmt.Fprintf(e.stdout, "credentials/s       %.0f\n", rate)
 		fmt.Fprintf(e.stdout, "raw signatures/s    %.0f (all cores)\n", raw)
 		fmt.Fprintf(e.stdout, "share of raw rate   %.0f%%\n", 100*rate/raw)
-		fmt.Fprintf(e.stdout, "peak RSS            %d MB\n", peakRSS()/1024)
+		fmt.Fprintf(e.stdout, "peak RSS            %d MB (%d MB before the upload)\n", peakRSS()/1024, seededRSS/1024)
 		return nil
 	}
 }
@@ -124,4 +133,13 @@ func peakRSS() int64 {
 		return 0
 	}
 	return int64(ru.Maxrss)
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create heap profile: %w", err)
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/laurel-badges/laurel/issuer"
@@ -101,31 +102,40 @@ WHERE id = ?`
 	return nil
 }
 
-const insertAwardSQL = `
-INSERT INTO awards (
-	id,
-	activity_id,
-	student_id,
-	achievement_id,
-	upload_id,
-	status,
-	issued_at,
-	credential_id,
-	credential_key_id,
-	credential_jws,
-	credential_document
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// awardColumnCount is the number of columns in awardColumns, which
+// scanAward reads and insert writes in the same order.
+const awardColumnCount = 11
 
-// writeAwards calls fill with a write function that inserts awards through
-// one prepared statement, and returns how many it inserted.
+// awardChunk is how many awards one INSERT statement writes. With one
+// statement per award, PostgreSQL spent most of an upload on round trips;
+// 64 rows of 11 values stay far below both databases' limits on bound
+// parameters (65,535 on PostgreSQL, 32,766 on SQLite).
+const awardChunk = 64
+
+// insertAwardsSQL returns an INSERT of rows awards.
+func insertAwardsSQL(rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO awards (" + awardColumns + "\n) VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", awardColumnCount), ", ") + ")"
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// writeAwards calls fill with a write function that inserts awards in
+// chunks, and returns how many it inserted.
 func writeAwards(ctx context.Context, c conn, u *issuer.Upload, t time.Time, fill func(write func([]*issuer.Award) error) error) (int, error) {
-	stmt, err := c.prepare(ctx, insertAwardSQL)
+	stmt, err := c.prepare(ctx, insertAwardsSQL(awardChunk))
 	if err != nil {
 		return 0, fmt.Errorf("prepare award insert: %w", err)
 	}
 	defer stmt.Close()
 
-	w := &awardWriter{ctx: ctx, d: c.d, stmt: stmt, upload: u, now: t}
+	w := &awardWriter{ctx: ctx, c: c, full: stmt, upload: u, now: t}
 	fillErr := fill(w.write)
 
 	// A write error wins: fill may have returned nil after ignoring it, and
@@ -141,8 +151,8 @@ func writeAwards(ctx context.Context, c conn, u *issuer.Upload, t time.Time, fil
 
 type awardWriter struct {
 	ctx    context.Context
-	d      *dialect
-	stmt   *sql.Stmt
+	c      conn
+	full   *sql.Stmt // inserts exactly awardChunk awards
 	upload *issuer.Upload
 	now    time.Time
 	count  int
@@ -153,36 +163,48 @@ func (w *awardWriter) write(awards []*issuer.Award) error {
 	if w.err != nil {
 		return w.err
 	}
-	for _, a := range awards {
-		if err := w.insert(a); err != nil {
+	for len(awards) > 0 {
+		n := min(len(awards), awardChunk)
+		if err := w.insert(awards[:n]); err != nil {
 			w.err = err
 			return err
 		}
-		w.count++
+		w.count += n
+		awards = awards[n:]
 	}
 	return nil
 }
 
-func (w *awardWriter) insert(a *issuer.Award) error {
-	if err := w.complete(a); err != nil {
-		return err
+// insert writes up to awardChunk awards with one statement.
+func (w *awardWriter) insert(chunk []*issuer.Award) error {
+	args := make([]any, 0, len(chunk)*awardColumnCount)
+	for _, a := range chunk {
+		if err := w.complete(a); err != nil {
+			return err
+		}
+		args = append(args,
+			a.ID,
+			a.ActivityID,
+			a.StudentID,
+			a.AchievementID,
+			nullable(a.UploadID),
+			a.Status,
+			w.c.d.timeArg(a.IssuedAt),
+			a.Credential.ID,
+			a.Credential.KeyID,
+			a.Credential.JWS,
+			string(a.Credential.Document),
+		)
 	}
 
-	_, err := w.stmt.ExecContext(w.ctx,
-		a.ID,
-		a.ActivityID,
-		a.StudentID,
-		a.AchievementID,
-		nullable(a.UploadID),
-		a.Status,
-		w.d.timeArg(a.IssuedAt),
-		a.Credential.ID,
-		a.Credential.KeyID,
-		a.Credential.JWS,
-		string(a.Credential.Document),
-	)
+	var err error
+	if len(chunk) == awardChunk {
+		_, err = w.full.ExecContext(w.ctx, args...)
+	} else {
+		_, err = w.c.exec(w.ctx, insertAwardsSQL(len(chunk)), args...)
+	}
 	if err != nil {
-		return storeError(fmt.Sprintf("write award of achievement %s to student %s", a.AchievementID, a.StudentID), err)
+		return storeError(fmt.Sprintf("write %d awards, the first of achievement %s to student %s", len(chunk), chunk[0].AchievementID, chunk[0].StudentID), err)
 	}
 	return nil
 }
