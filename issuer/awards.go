@@ -48,7 +48,7 @@ func (s *Service) Upload(ctx context.Context, actor *User, id string) (*Upload, 
 }
 
 // TemplateStudents returns the enrolled students to pre-fill an activity's
-// attendance template; it is empty when nobody has enrolled.
+// attendance template; the list is empty when no student has enrolled.
 func (s *Service) TemplateStudents(ctx context.Context, actor *User, activityID string) (*Activity, []*Student, error) {
 	act, err := s.Activity(ctx, actor, activityID)
 	if err != nil {

@@ -46,7 +46,7 @@ func setupAward(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 			if *asJSON {
 				printJSON(e.stdout, res)
 			} else {
-				printUploadResult(e.stdout, res, a.service.URLs)
+				printUploadResult(e.stdout, res)
 			}
 		}
 		if errors.Is(err, issuer.ErrNotFound) {
@@ -72,7 +72,7 @@ func printJSON(w io.Writer, v any) {
 	enc.Encode(v)
 }
 
-func printUploadResult(w io.Writer, res *issuer.UploadResult, urls issuer.URLs) {
+func printUploadResult(w io.Writer, res *issuer.UploadResult) {
 	c := res.Counts
 	for _, p := range res.Problems {
 		kind := "problem"

@@ -25,7 +25,7 @@ const (
 // errUsage marks a mistake in the command line; run prints the command's help.
 var errUsage = errors.New("usage")
 
-// env is what a command may touch outside its arguments, so that tests can
+// env is the outside world of a command beyond its arguments, so that tests can
 // run commands in-process.
 type env struct {
 	getenv func(string) string

@@ -29,7 +29,7 @@ func setupDemo(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []s
 			return err
 		}
 		if len(existing) > 0 {
-			return fmt.Errorf("the data folder %s already holds a badge catalogue; run the demo with an empty one, e.g. --data-dir ./laurel-demo", cfg.DataDir)
+			return fmt.Errorf("the data folder %s already contains a badge catalogue; run the demo with an empty one, e.g. --data-dir ./laurel-demo", cfg.DataDir)
 		}
 
 		act, token, err := seedDemo(ctx, a, *name)
