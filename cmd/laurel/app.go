@@ -66,6 +66,26 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 
 func (a *app) Close() error { return a.db.Close() }
 
+// openEmptyApp opens the app for a command that seeds data of its own, and
+// fails when the store already has a badge catalogue, so that the command
+// never mixes its data into a real institution's.
+func openEmptyApp(ctx context.Context, cfg *config.Config, log *slog.Logger, command string) (*app, error) {
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := a.db.Achievements(ctx)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if len(existing) > 0 {
+		a.Close()
+		return nil, fmt.Errorf("%s needs an empty store, and %s already contains a badge catalogue; point --data-dir (or --database-url) at a new one, e.g. --data-dir ./laurel-%s", command, config.RedactURL(cfg.DatabaseURL), command)
+	}
+	return a, nil
+}
+
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.DB, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder %s: %w", cfg.DataDir, err)

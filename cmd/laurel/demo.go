@@ -18,19 +18,11 @@ import (
 func setupDemo(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {
 	name := fs.String("name", "Laurel Demonstration College", "name of the demonstration institution")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
-		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr))
+		a, err := openEmptyApp(ctx, cfg, newLogger(cfg, e.stderr), "demo")
 		if err != nil {
 			return err
 		}
 		defer a.Close()
-
-		existing, err := a.db.Achievements(ctx)
-		if err != nil {
-			return err
-		}
-		if len(existing) > 0 {
-			return fmt.Errorf("the data folder %s already contains a badge catalogue; run the demo with an empty one, e.g. --data-dir ./laurel-demo", cfg.DataDir)
-		}
 
 		act, token, err := seedDemo(ctx, a, *name)
 		if err != nil {
