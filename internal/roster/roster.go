@@ -23,14 +23,27 @@ const maxStudents = 500_000
 
 // columns maps accepted header spellings to the field they fill.
 var columns = map[string]string{
-	"student_id": "student_id", "studentid": "student_id", "student_no": "student_id", "student_number": "student_id", "id": "student_id",
-	"name": "name", "english_name": "name", "full_name": "name",
-	"chinese_name": "chinese_name",
-	"email":        "email", "email_address": "email",
-	"programme": "programme", "program": "programme", "programme_title": "programme",
-	"year_of_entry": "year_of_entry", "entry_year": "year_of_entry", "intake_year": "year_of_entry",
-	"study_mode": "study_mode", "mode": "study_mode", "mode_of_study": "study_mode",
-	"status": "status",
+	"student_id":      "student_id",
+	"studentid":       "student_id",
+	"student_no":      "student_id",
+	"student_number":  "student_id",
+	"id":              "student_id",
+	"name":            "name",
+	"english_name":    "name",
+	"full_name":       "name",
+	"chinese_name":    "chinese_name",
+	"email":           "email",
+	"email_address":   "email",
+	"programme":       "programme",
+	"program":         "programme",
+	"programme_title": "programme",
+	"year_of_entry":   "year_of_entry",
+	"entry_year":      "year_of_entry",
+	"intake_year":     "year_of_entry",
+	"study_mode":      "study_mode",
+	"mode":            "study_mode",
+	"mode_of_study":   "study_mode",
+	"status":          "status",
 }
 
 var required = []string{"student_id", "name", "email"}
