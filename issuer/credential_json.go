@@ -198,6 +198,11 @@ func subject(in CredentialInput) subjectJSON {
 // Chinese name as a second one when set). The student number is never
 // written, because it would identify the student to anyone who reads the
 // badge.
+//
+// NOTE: the salt is published beside the hash, so the hash hides only
+// addresses that cannot be guessed. An institution whose addresses are
+// <student number>@domain lets anyone recover the number by trying every
+// number; such institutions need another identifier here.
 func identifiers(st *Student, salt string) []identityJSON {
 	var out []identityJSON
 	if email := normaliseEmail(st.Email); email != "" {
