@@ -52,6 +52,7 @@ func commands() []command {
 		{"import achievements", "FILE", "import or update the badge catalogue from a JSON file", setupImportAchievements},
 		{"activity create", "", "create an activity and print its id", setupActivityCreate},
 		{"activity list", "", "list activities", setupActivityList},
+		{"template", "", "write an activity's attendance template (CSV or XLSX)", setupTemplate},
 		{"award", "FILE", "issue badges from an attendance file (CSV or XLSX)", setupAward},
 		{"profile set", "", "set the issuer profile (institution name, URL, email)", setupProfileSet},
 		{"demo", "", "set up a demonstration institution in an empty data folder", setupDemo},

@@ -202,3 +202,31 @@ func verifyWithNode(t *testing.T, base string, jwss []string) {
 		t.Fatalf("independent verifier rejected the credential: %v\n%s", err, out)
 	}
 }
+
+func TestTemplateCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := laurel(t, dir, "demo")
+	if code != exitOK {
+		t.Fatalf("demo: %d\n%s%s", code, out, errOut)
+	}
+	activity := regexp.MustCompile(`Activity "[^"]+": ([0-9a-f-]{36})`).FindStringSubmatch(out)[1]
+
+	code, out, errOut = laurel(t, dir, "template", "--activity", activity)
+	if code != exitOK || !strings.Contains(out, "student_id,name,sessions_attended,sessions_total") {
+		t.Errorf("CSV template: exit %d\n%s%s", code, out, errOut)
+	}
+
+	xlsx := filepath.Join(dir, "t.xlsx")
+	if code, _, errOut := laurel(t, dir, "template", "--activity", activity, "--out", xlsx); code != exitOK {
+		t.Fatalf("XLSX template: exit %d\n%s", code, errOut)
+	}
+	data, err := os.ReadFile(xlsx)
+	if err != nil || !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		t.Errorf("XLSX template is not a workbook: %v", err)
+	}
+
+	code, _, errOut = laurel(t, dir, "template", "--activity", "00000000-0000-0000-0000-000000000000")
+	if code != exitError || !strings.Contains(errOut, "no activity has id") {
+		t.Errorf("unknown activity: exit %d\n%s", code, errOut)
+	}
+}
