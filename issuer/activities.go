@@ -192,5 +192,9 @@ func (s *Service) Enrol(ctx context.Context, actor *User, activityID, studentNum
 	if !ok {
 		return Invalidf("student_id", "no student has id %q", studentNumber)
 	}
-	return s.Store.Enrol(ctx, &Enrolment{ActivityID: a.ID, StudentID: st.ID, PublishConsent: consent, CreatedAt: s.now()})
+	if err := s.Store.Enrol(ctx, &Enrolment{ActivityID: a.ID, StudentID: st.ID, PublishConsent: consent, CreatedAt: s.now()}); err != nil {
+		return fmt.Errorf("store enrolment: %w", err)
+	}
+	s.audit(ctx, actor, "enrolment.set", a.ID, fmt.Sprintf(`{"student":%q,"publish_consent":%t}`, st.ID, consent))
+	return nil
 }
