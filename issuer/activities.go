@@ -34,6 +34,9 @@ func (s *Service) CreateActivity(ctx context.Context, actor *User, in ActivityIn
 		return nil, err
 	}
 	if actor.Role == RoleOrganiser {
+		if in.OrganiserID != "" && in.OrganiserID != actor.ID {
+			return nil, fmt.Errorf("organisers create activities for themselves only, not for user %s: %w", in.OrganiserID, ErrForbidden)
+		}
 		in.OrganiserID = actor.ID
 	}
 
@@ -57,6 +60,10 @@ func (s *Service) checkActivity(ctx context.Context, in ActivityInput) (*Activit
 	if strings.TrimSpace(in.Unit) == "" {
 		errs = append(errs, Invalidf("unit", "missing; name the organising unit, such as Careers Centre"))
 	}
+	errs = append(errs,
+		checkLength("title", in.Title, maxNameLength),
+		checkLength("unit", in.Unit, maxNameLength),
+		checkLength("description", in.Description, maxTextLength))
 	if in.Curricular {
 		errs = append(errs, Invalidf("curricular", "curricular activities cannot offer badges: the scheme recognises extracurricular activities only"))
 	}
@@ -85,8 +92,8 @@ func (s *Service) checkActivity(ctx context.Context, in ActivityInput) (*Activit
 	if err := s.checkOrganiser(ctx, in.OrganiserID); err != nil {
 		errs = append(errs, err)
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 
 	return &Activity{
@@ -124,7 +131,7 @@ func (s *Service) offeredAchievements(ctx context.Context, codes []string, hours
 
 		a, err := s.Store.AchievementByCode(ctx, code)
 		if errors.Is(err, ErrNotFound) {
-			errs = append(errs, Invalidf("achievements", "no badge has code %q; list the catalogue with laurel achievements or GET /api/v1/achievements", code))
+			errs = append(errs, Invalidf("achievements", "no badge has code %q; list the catalogue with GET /api/v1/achievements", code))
 			continue
 		}
 		if err != nil {

@@ -140,9 +140,10 @@ func (s *Service) ProcessUpload(ctx context.Context, actor *User, req UploadRequ
 		return nil, err
 	}
 	res.count()
+	res.Problems = capProblems(res.Problems)
 
 	if res.Blocking() {
-		return res, Invalidf("file", "the file has %d problems; fix them or withhold those rows, then upload again", res.Counts.Problems)
+		return res, Invalidf("file", "the file has %s; fix them or withhold those rows, then upload again", plural(res.Counts.Problems, "problem"))
 	}
 	if req.DryRun {
 		return res, nil
@@ -152,6 +153,32 @@ func (s *Service) ProcessUpload(ctx context.Context, actor *User, req UploadRequ
 		return nil, err
 	}
 	return res, nil
+}
+
+// maxReportedProblems bounds the problems an upload reports, so that a file
+// of 200,000 wrong rows gets a readable answer instead of a huge one. The
+// counts still cover every problem.
+const maxReportedProblems = 1000
+
+// capProblems keeps the first maxReportedProblems problems and adds one
+// saying how many more there are.
+func capProblems(problems []RowProblem) []RowProblem {
+	if len(problems) <= maxReportedProblems {
+		return problems
+	}
+	more := len(problems) - maxReportedProblems
+	return append(problems[:maxReportedProblems:maxReportedProblems], RowProblem{
+		Code:    "more_problems",
+		Message: fmt.Sprintf("%s not listed; fix the ones above first, since many are often the same mistake", plural(more, "more problem")),
+	})
+}
+
+// plural writes n with word, adding an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func (r *UploadResult) count() {

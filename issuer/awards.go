@@ -2,7 +2,9 @@ package issuer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/mail"
 )
 
 // CredentialByID returns the public award behind a credential id. Anyone may
@@ -74,10 +76,19 @@ func (s *Service) SetProfile(ctx context.Context, actor *User, p *Profile) error
 	if p.Name == "" {
 		return Invalidf("name", "missing; give the institution's name")
 	}
-	if p.URL != "" {
-		if _, err := NewURLs(p.URL); err != nil {
-			return Invalidf("url", "%q is not an http or https URL", p.URL)
-		}
+	var errs []error
+	if p.URL != "" && !isWebURL(p.URL) {
+		errs = append(errs, Invalidf("url", "%q is not an absolute http or https URL such as https://www.example.edu", p.URL))
+	}
+	if p.ImageURL != "" && !isWebURL(p.ImageURL) {
+		errs = append(errs, Invalidf("image", "%q is not an absolute http or https URL of the logo", p.ImageURL))
+	}
+	if a, err := mail.ParseAddress(p.Email); p.Email != "" && (err != nil || a.Address != p.Email) {
+		errs = append(errs, Invalidf("email", "%q is not an email address such as badges@example.edu", p.Email))
+	}
+	errs = append(errs, checkLength("name", p.Name, maxNameLength), checkLength("description", p.Description, maxTextLength))
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	p.UpdatedAt = s.now()
 	if err := s.Store.SetProfile(ctx, p); err != nil {

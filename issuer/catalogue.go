@@ -1,10 +1,12 @@
 package issuer
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 )
@@ -48,6 +50,7 @@ type CatalogueEntry struct {
 
 // Catalogue is the shape of an achievements import file.
 type Catalogue struct {
+	Note         string           `json:"note,omitempty"` // free text for people; ignored
 	Achievements []CatalogueEntry `json:"achievements"`
 }
 
@@ -75,21 +78,35 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		}
 		seen[e.Code] = i
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }
 
+// catalogueShape is the expected shape, quoted in error messages.
+const catalogueShape = `{"achievements": [{"code": "IPC", "name": …, "description": …, "criteria": …, "achievementType": "Badge", "tags": […], "criteriaUrl": …, "minHours": …, "validForDays": …}]}`
+
 func decodeCatalogue(data []byte, c *Catalogue) error {
-	if err := json.Unmarshal(data, c); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return Invalidf("file", "not valid JSON at byte %d: %v", syn.Offset, syn)
-		}
-		return Invalidf("file", "not an achievements file: %v", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(c)
+
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syntax):
+		return Invalidf("file", "not valid JSON at byte %d; expected %s", syntax.Offset, catalogueShape)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Invalidf("file", "not valid JSON: the file is empty or ends too early; expected %s", catalogueShape)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return Invalidf(typeErr.Field, "has the wrong type (a JSON %s); expected %s", typeErr.Value, catalogueShape)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return Invalidf("file", "%s is not an achievement field; expected %s", strings.TrimPrefix(err.Error(), "json: unknown field "), catalogueShape)
 	}
-	return nil
+	return Invalidf("file", "not an achievements file; expected %s", catalogueShape)
 }
 
 func (e *CatalogueEntry) validate() error {
@@ -111,6 +128,16 @@ func (e *CatalogueEntry) validate() error {
 	}
 	if !ValidAchievementType(e.AchievementType) {
 		errs = append(errs, Invalidf("achievementType", "%q is not an OB 3.0 AchievementType; use a token such as Badge, CoCurricular or MicroCredential, or an extension such as ext:Workshop", e.AchievementType))
+	}
+	if e.CriteriaURL != "" && !isWebURL(e.CriteriaURL) {
+		errs = append(errs, Invalidf("criteriaUrl", "%q is not an absolute http or https URL such as https://www.example.edu/badges/ipc", e.CriteriaURL))
+	}
+	errs = append(errs,
+		checkLength("name", e.Name, maxNameLength),
+		checkLength("description", e.Description, maxTextLength),
+		checkLength("criteria", e.Criteria, maxTextLength))
+	for _, tag := range e.Tags {
+		errs = append(errs, checkLength("tags", tag, maxNameLength))
 	}
 	if e.MinHours < 0 || e.ValidForDays < 0 {
 		errs = append(errs, Invalidf("minHours", "minHours and validForDays must not be negative"))

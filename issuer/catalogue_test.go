@@ -40,6 +40,12 @@ func TestParseCatalogue(t *testing.T) {
 		{"missing fields", `{"achievements":[{"code":"A"}]}`, "description: missing"},
 		{"duplicate code", `{"achievements":[{"code":"A","name":"N","description":"D","criteria":"C"},{"code":"a","name":"N","description":"D","criteria":"C"}]}`, `repeats code "A"`},
 		{"bad code", `{"achievements":[{"code":"has space","name":"N","description":"D","criteria":"C"}]}`, "capital letters"},
+		{"not json syntax", `{"achievements": x}`, "not valid JSON at byte"},
+		{"array body", `[1,2]`, "not an achievements file"},
+		{"wrong field type", `{"achievements":[{"code":1}]}`, "achievements.code: has the wrong type (a JSON number)"},
+		{"unknown field", `{"achievements":[{"code":"A","criteria_url":"https://x.example"}]}`, `"criteria_url" is not an achievement field`},
+		{"script criteria URL", `{"achievements":[{"code":"A","name":"N","description":"D","criteria":"C","criteriaUrl":"javascript:alert(1)"}]}`, "not an absolute http or https URL"},
+		{"name too long", `{"achievements":[{"code":"A","name":"` + strings.Repeat("n", 201) + `","description":"D","criteria":"C"}]}`, "201 characters is too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

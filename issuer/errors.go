@@ -3,6 +3,7 @@ package issuer
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Sentinel errors of the domain. Adapters translate driver errors into these,
@@ -45,4 +46,20 @@ func (e *ValidationError) Unwrap() error { return ErrInvalid }
 // Invalidf returns a ValidationError for field with a formatted message.
 func Invalidf(field, format string, args ...any) error {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Length limits of text fields, in characters. Names appear in every
+// credential and list, so a runaway value would bloat all of them.
+const (
+	maxNameLength = 200
+	maxTextLength = 5000
+)
+
+// checkLength returns a ValidationError when value is longer than max
+// characters, and nil otherwise.
+func checkLength(field, value string, max int) error {
+	if n := utf8.RuneCountInString(value); n > max {
+		return Invalidf(field, "%d characters is too long; shorten it to at most %d", n, max)
+	}
+	return nil
 }

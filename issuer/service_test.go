@@ -3,6 +3,7 @@ package issuer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -390,6 +391,7 @@ func TestCreateActivityRules(t *testing.T) {
 		{"end before start", func(in *issuer.ActivityInput) { in.EndDate = day.AddDate(0, 0, -1) }, "before the start date"},
 		{"no hours", func(in *issuer.ActivityInput) { in.Hours = 0 }, "hours"},
 		{"attendance share", func(in *issuer.ActivityInput) { in.MinAttendance = 75 }, "between 0 and 1"},
+		{"title too long", func(in *issuer.ActivityInput) { in.Title = strings.Repeat("活", 201) }, "201 characters is too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -406,5 +408,77 @@ func TestCreateActivityRules(t *testing.T) {
 				t.Fatalf("got %v, want ErrInvalid mentioning %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestCreateActivityForAnotherOrganiser(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	_, alice, err := h.svc.CreateToken(ctx, issuer.System, issuer.RoleOrganiser, "Alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, bob, err := h.svc.CreateToken(ctx, issuer.System, issuer.RoleOrganiser, "Bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)
+	in := issuer.ActivityInput{Title: "T", Unit: "U", StartDate: day, EndDate: day, Hours: 2, AchievementCodes: []string{"PS"}, OrganiserID: bob.ID}
+
+	if _, err := h.svc.CreateActivity(ctx, alice, in); !errors.Is(err, issuer.ErrForbidden) {
+		t.Errorf("organiser creating for another: got %v, want ErrForbidden", err)
+	}
+	act, err := h.svc.CreateActivity(ctx, issuer.System, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if act.OrganiserID != bob.ID {
+		t.Errorf("admin-created activity belongs to %q, want %q", act.OrganiserID, bob.ID)
+	}
+}
+
+func TestSetProfileChecks(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name    string
+		profile issuer.Profile
+		wantErr string
+	}{
+		{"valid", issuer.Profile{Name: "College", URL: "https://www.example.edu", Email: "badges@example.edu"}, ""},
+		{"no name", issuer.Profile{URL: "https://www.example.edu"}, "name: missing"},
+		{"bad email", issuer.Profile{Name: "College", Email: "not an email"}, "email"},
+		{"script URL", issuer.Profile{Name: "College", URL: "javascript:alert(1)"}, "url"},
+		{"relative logo", issuer.Profile{Name: "College", ImageURL: "/logo.png"}, "image"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.profile
+			err := h.svc.SetProfile(context.Background(), issuer.System, &p)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, issuer.ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want ErrInvalid mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestUploadCapsReportedProblems(t *testing.T) {
+	h := newHarness(t)
+	var b strings.Builder
+	b.WriteString("student_id,sessions_attended,sessions_total\n")
+	for i := range 1500 {
+		fmt.Fprintf(&b, "%09d,4,4\n", 800000000+i)
+	}
+	res, err := h.upload(t, issuer.System, "a.csv", []byte(b.String()), true)
+	if !errors.Is(err, issuer.ErrInvalid) || !strings.Contains(err.Error(), "1500 problems") {
+		t.Fatalf("got %v, want ErrInvalid counting 1500 problems", err)
+	}
+	if len(res.Problems) != 1001 || res.Problems[1000].Code != "more_problems" || !strings.Contains(res.Problems[1000].Message, "500 more problems") {
+		t.Errorf("got %d problems, last %+v", len(res.Problems), res.Problems[len(res.Problems)-1])
 	}
 }

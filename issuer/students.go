@@ -39,6 +39,12 @@ func (st *Student) Validate() error {
 	if strings.TrimSpace(st.Name) == "" {
 		errs = append(errs, Invalidf("name", "missing for student %s", st.Number))
 	}
+	errs = append(errs,
+		checkLength("student_id", st.Number, 64),
+		checkLength("name", st.Name, maxNameLength),
+		checkLength("chinese_name", st.ChineseName, maxNameLength),
+		checkLength("email", st.Email, 254),
+		checkLength("programme", st.Programme, maxNameLength))
 	if a, err := mail.ParseAddress(st.Email); err != nil || a.Address != st.Email {
 		errs = append(errs, Invalidf("email", "%q is not an email address such as name@example.edu", st.Email))
 	}
@@ -82,8 +88,8 @@ func (s *Service) ImportStudents(ctx context.Context, actor *User, students []*S
 			break
 		}
 	}
-	if len(errs) > 0 {
-		return 0, 0, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return 0, 0, err
 	}
 
 	created, updated, err = s.Store.UpsertStudents(ctx, students)

@@ -44,3 +44,9 @@ func (u URLs) Activity(id string) string { return u.Base + "/activities/" + id }
 
 // Unit returns the URL of the Profile of an organising unit.
 func (u URLs) Unit(name string) string { return u.Base + "/units/" + url.PathEscape(name) }
+
+// isWebURL reports whether s is an absolute http or https URL with a host.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -23,7 +24,13 @@ const (
 	codeMethodNotAllowed = "method_not_allowed"
 	codeUnavailable      = "unavailable"
 	codeInternal         = "internal_error"
+	codeCanceled         = "canceled"
 )
+
+// statusClientClosed is the status logged when the client went away before
+// the response was ready; nginx uses the same number. The client never
+// reads it.
+const statusClientClosed = 499
 
 // requestError is an error found by the web layer itself in the request:
 // a malformed body, a bad query parameter, an unsupported Accept header.
@@ -78,6 +85,8 @@ func classify(err error) (status int, code, message string) {
 		return http.StatusConflict, codeConflict, "the request conflicts with data stored at the same time; send it again"
 	case errors.Is(err, issuer.ErrInvalid):
 		return http.StatusUnprocessableEntity, codeInvalidInput, validationMessage(err)
+	case errors.Is(err, context.Canceled):
+		return statusClientClosed, codeCanceled, "the request was cancelled before it finished; nothing was changed"
 	}
 	return http.StatusInternalServerError, codeInternal, "internal error"
 }
@@ -153,7 +162,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // writeUploadProblems sends the 422 of an upload whose file has blocking
-// problems: every problem under error.problems and the preview under result.
+// problems: the problems under error.problems and the row preview under
+// result, whose own problem list is left out so that it is not sent twice.
 func (s *Server) writeUploadProblems(w http.ResponseWriter, r *http.Request, res *issuer.UploadResult, err error) {
 	s.logError(r, http.StatusUnprocessableEntity, err)
 
@@ -164,12 +174,22 @@ func (s *Server) writeUploadProblems(w http.ResponseWriter, r *http.Request, res
 			RequestID: RequestID(r.Context()),
 			Problems:  res.Problems,
 		},
-		Result: res,
+		Result: withoutProblems(res),
 	}
 	writeJSON(w, http.StatusUnprocessableEntity, body)
 }
 
+func withoutProblems(res *issuer.UploadResult) *issuer.UploadResult {
+	out := *res
+	out.Problems = nil
+	return &out
+}
+
 func (s *Server) logError(r *http.Request, status int, err error) {
+	if status == statusClientClosed {
+		s.log.InfoContext(r.Context(), "request cancelled by the client", "err", err)
+		return
+	}
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "status", status, "err", err)
 		return
