@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -106,6 +108,9 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 }
 
 func openKeys(ctx context.Context, cfg *config.Config, log *slog.Logger, db *store.DB, did string) (*keys.Ring, error) {
+	if err := checkMasterKeyPresent(ctx, cfg, db); err != nil {
+		return nil, err
+	}
 	master, generated, err := keys.LoadMasterKey(cfg.MasterKeyFile, cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -119,6 +124,29 @@ func openKeys(ctx context.Context, cfg *config.Config, log *slog.Logger, db *sto
 		return nil, fmt.Errorf("open signing keys: %w", err)
 	}
 	return ring, nil
+}
+
+// checkMasterKeyPresent refuses to go on when the store holds signing keys
+// but the data folder has lost its master key: generating a new one would
+// only hide the loss, since the stored keys cannot be decrypted with it.
+// This happens when master.key was deleted, or when a second server shares
+// the PostgreSQL database with an empty data folder.
+func checkMasterKeyPresent(ctx context.Context, cfg *config.Config, db *store.DB) error {
+	if cfg.MasterKeyFile != "" {
+		return nil
+	}
+	path := filepath.Join(cfg.DataDir, keys.MasterKeyFileName)
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	stored, err := db.SigningKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("list signing keys: %w", err)
+	}
+	if len(stored) > 0 {
+		return fmt.Errorf("the database holds %d signing keys, but their master key %s is missing; restore it from a backup, or set LAUREL_MASTER_KEY_FILE to the file that holds it", len(stored), path)
+	}
+	return nil
 }
 
 // attendanceParser adapts internal/attendance to the issuer's parser interface.

@@ -35,11 +35,12 @@ func setupAward(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 		defer a.Close()
 
 		req := issuer.UploadRequest{
-			ActivityID: *activity,
-			Filename:   filepath.Base(args[0]),
-			Data:       data,
-			DryRun:     *dryRun,
-			Withhold:   splitList(*withhold),
+			ActivityID:  *activity,
+			Filename:    filepath.Base(args[0]),
+			ContentType: contentTypeOf(args[0]),
+			Data:        data,
+			DryRun:      *dryRun,
+			Withhold:    splitList(*withhold),
 		}
 		res, err := a.service.ProcessUpload(ctx, issuer.System, req)
 		if res != nil {
@@ -49,11 +50,26 @@ func setupAward(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 				printUploadResult(e.stdout, res)
 			}
 		}
-		if errors.Is(err, issuer.ErrNotFound) {
+		switch {
+		case errors.Is(err, issuer.ErrNotFound):
 			return fmt.Errorf("no activity has id %q; list them with laurel activity list", *activity)
+		case errors.Is(err, context.Canceled):
+			return errors.New("interrupted; nothing was issued")
 		}
 		return err
 	}
+}
+
+// contentTypeOf names the media type of an attendance file by its extension,
+// for the record of the upload.
+func contentTypeOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return "text/csv"
+	case ".xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "application/octet-stream"
 }
 
 func splitList(s string) []string {

@@ -160,10 +160,29 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	return slog.New(web.NewLogHandler(h))
 }
 
+// maxInputBytes bounds a file given to a command. It is larger than the
+// API's upload limit because the command line serves administrators, but
+// a device such as /dev/zero still cannot exhaust memory.
+const maxInputBytes = 64 << 20
+
 // readInput reads a file argument; "-" reads standard input.
 func readInput(name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(io.LimitReader(os.Stdin, 256<<20))
+	var r io.Reader = os.Stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
 	}
-	return os.ReadFile(name)
+
+	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxInputBytes {
+		return nil, fmt.Errorf("%s is larger than %d MiB; split it into smaller files", name, maxInputBytes>>20)
+	}
+	return data, nil
 }

@@ -11,6 +11,15 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+
+	// The first signal cancels ctx, so that work stops cleanly and rolls
+	// back; restoring the default handling lets a second one end the
+	// process at once, for instance while a read blocks.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

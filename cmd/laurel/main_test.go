@@ -230,3 +230,29 @@ func TestTemplateCommand(t *testing.T) {
 		t.Errorf("unknown activity: exit %d\n%s", code, errOut)
 	}
 }
+
+func TestMissingMasterKeyIsNotRegenerated(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, errOut := laurel(t, dir, "demo"); code != exitOK {
+		t.Fatalf("demo: %d\n%s%s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(dir, "master.key")); err != nil {
+		t.Fatal(err)
+	}
+
+	code, _, errOut := laurel(t, dir, "activity", "list")
+	if code != exitError || !strings.Contains(errOut, "master key") || !strings.Contains(errOut, "restore it from a backup") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "master.key")); err == nil {
+		t.Error("a new master key was generated over the lost one")
+	}
+}
+
+func TestAwardRejectsOversizedInput(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := laurel(t, dir, "award", "--activity", "x", "/dev/zero")
+	if code != exitError || !strings.Contains(errOut, "larger than 64 MiB") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+}

@@ -47,6 +47,7 @@ func TestValidate(t *testing.T) {
 		{"bad base", func(c *Config) { c.BaseURL = "localhost:8080" }, "--base-url"},
 		{"bad alg", func(c *Config) { c.SigningAlg = "HS256" }, "--signing-alg"},
 		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, "--log-format"},
+		{"bad log level", func(c *Config) { c.LogLevel = "verbose" }, "--log-level"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

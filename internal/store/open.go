@@ -51,6 +51,10 @@ func parseDatabaseURL(s string) (target, error) {
 	case strings.Contains(s, "://"):
 		scheme, _, _ := strings.Cut(s, "://")
 		return target{}, fmt.Errorf("database URL scheme %q is not supported: %s", scheme, urlHelp)
+	case strings.Contains(s, ":") && s != ":memory:":
+		// A bare host:port/db would otherwise become a new, empty SQLite
+		// file named after it, and the server would run on that.
+		return target{}, fmt.Errorf("database URL %q has no scheme: %s; a file path with a colon needs the sqlite: prefix", redactURL(s), urlHelp)
 	}
 	return sqliteTarget(s, path)
 }

@@ -65,6 +65,8 @@ func TestParseDatabaseURLRejects(t *testing.T) {
 		{"sqlite memory", "sqlite::memory:", "want a file path"},
 		{"other scheme", "mysql://root@localhost/laurel", `scheme "mysql" is not supported`},
 		{"query string", "sqlite:data/laurel.db?mode=ro", "remove the query string"},
+		{"host and port without scheme", "localhost:5432/laurel", `"localhost:5432/laurel" has no scheme`},
+		{"colons only", "::::", "has no scheme"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
