@@ -122,7 +122,7 @@ func (c *collector) addRow(line int, record []string) {
 	row := Row{
 		Line:          line,
 		StudentNumber: unwrapExcelText(h.cell(record, colStudentID)),
-		Name:          h.cell(record, colName),
+		Name:          restoreFormulaText(h.cell(record, colName)),
 		Remarks:       h.cell(record, colRemarks),
 	}
 	idOK := c.checkStudentID(&row)

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -47,10 +48,7 @@ func WriteCSVTemplate(w io.Writer, students []TemplateStudent) error {
 
 	record := make([]string, len(templateColumns))
 	for _, s := range students {
-		// NOTE: names are written unescaped, so Excel evaluates a name that
-		// starts with "=", "+", "-" or "@" as a formula. Prefixing a quote
-		// would change the name that Parse reads back.
-		record[0], record[1] = s.Number, s.Name
+		record[0], record[1] = s.Number, neutraliseFormula(s.Name)
 		if err := cw.Write(record); err != nil {
 			return fmt.Errorf("write csv template: %w", err)
 		}
@@ -61,6 +59,28 @@ func WriteCSVTemplate(w io.Writer, students []TemplateStudent) error {
 		return fmt.Errorf("write csv template: %w", err)
 	}
 	return nil
+}
+
+// formulaStarts are the first characters that make a spreadsheet read a
+// CSV cell as a formula.
+const formulaStarts = "=+-@\t\r"
+
+// neutraliseFormula prefixes an apostrophe to a value that a spreadsheet
+// would run as a formula, such as =HYPERLINK(…) typed as a name, so that it
+// shows as text. Parse removes the apostrophe again.
+func neutraliseFormula(v string) string {
+	if v != "" && strings.ContainsRune(formulaStarts, rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// restoreFormulaText undoes neutraliseFormula.
+func restoreFormulaText(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune(formulaStarts, rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }
 
 // Sheet names of the XLSX template. Parse reads the first sheet only.

@@ -238,3 +238,39 @@ func cellStyle(tb testing.TB, f *excelize.File, cell string) *excelize.Style {
 	}
 	return style
 }
+
+// TestCSVTemplateNeutralisesFormulas checks that a name a spreadsheet would
+// run as a formula is written as text, and that Parse reads the name back
+// as it was.
+func TestCSVTemplateNeutralisesFormulas(t *testing.T) {
+	names := []string{`=HYPERLINK("http://evil.example","click")`, "+1 Name", "-Name", "@Name", "O'Brien", "Plain"}
+	var students []TemplateStudent
+	for i, n := range names {
+		students = append(students, TemplateStudent{Number: fmt.Sprintf("S%04d", i), Name: n})
+	}
+
+	var b bytes.Buffer
+	if err := WriteCSVTemplate(&b, students); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\r\n")[1:] {
+		cells := strings.SplitN(line, ",", 2)
+		if len(cells) == 2 && strings.ContainsAny(cells[1][:1], "=+-@") {
+			t.Errorf("cell %q would run as a formula", cells[1])
+		}
+	}
+
+	filled := strings.ReplaceAll(b.String(), ",,,,,\r\n", ",4,4,pass,,\r\n")
+	sheet, err := Parse("t.csv", []byte(filled), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sheet.Rows) != len(names) {
+		t.Fatalf("parsed %d rows, want %d; problems %v", len(sheet.Rows), len(names), sheet.Problems)
+	}
+	for i, r := range sheet.Rows {
+		if r.Name != names[i] {
+			t.Errorf("row %d name = %q, want %q", i, r.Name, names[i])
+		}
+	}
+}
