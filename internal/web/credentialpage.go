@@ -29,8 +29,15 @@ type credentialDoc struct {
 			} `json:"criteria"`
 			Image imageRef `json:"image"`
 		} `json:"achievement"`
-		Source profile `json:"source"`
+		Source            profile `json:"source"`
+		ActivityStartDate string  `json:"activityStartDate"`
+		ActivityEndDate   string  `json:"activityEndDate"`
+		Narrative         string  `json:"narrative"`
 	} `json:"credentialSubject"`
+	Evidence []struct {
+		Name      string `json:"name"`
+		Narrative string `json:"narrative"`
+	} `json:"evidence"`
 }
 
 type identityObject struct {
@@ -86,6 +93,9 @@ type credentialPage struct {
 	IssuerName       string
 	IssuerURL        string
 	Unit             string
+	Activity         string // name of the activity that earned the badge
+	ActivityDates    string // such as "1 March 2025" or "1 – 8 March 2025"
+	Narrative        string // what the student did, such as the sessions attended
 	IssuedOn         string // for people, such as "14 March 2025"
 	IssuedAt         string // RFC 3339 for the <time> element
 	ExpiresOn        string
@@ -119,12 +129,34 @@ func newCredentialPage(a *issuer.Award) (*credentialPage, error) {
 		IssuerName:      doc.Issuer.Name,
 		IssuerURL:       doc.Issuer.URL,
 		Unit:            doc.CredentialSubject.Source.Name,
+		ActivityDates:   dateRange(doc.CredentialSubject.ActivityStartDate, doc.CredentialSubject.ActivityEndDate),
+		Narrative:       doc.CredentialSubject.Narrative,
 		Revoked:         a.Status == issuer.AwardRevoked,
 		JWTURL:          path + "?format=jwt",
 		JSONURL:         path + "?format=json",
 	}
+	if len(doc.Evidence) > 0 {
+		p.Activity = doc.Evidence[0].Name
+		if p.Narrative == "" {
+			p.Narrative = doc.Evidence[0].Narrative
+		}
+	}
 	p.setDates(doc.ValidFrom, doc.ValidUntil, a.IssuedAt)
 	return p, nil
+}
+
+// dateRange writes the activity's dates for people; it is empty when the
+// start date is missing or unreadable.
+func dateRange(start, end string) string {
+	from, err := time.Parse(time.RFC3339, start)
+	if err != nil {
+		return ""
+	}
+	to, err := time.Parse(time.RFC3339, end)
+	if err != nil || from.Format(time.DateOnly) == to.Format(time.DateOnly) {
+		return from.UTC().Format("2 January 2006")
+	}
+	return from.UTC().Format("2 January 2006") + " – " + to.UTC().Format("2 January 2006")
 }
 
 // recipientNames returns the unhashed name identifiers of the subject, in
