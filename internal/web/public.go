@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -86,4 +87,20 @@ func (s *Server) unitProfile(w http.ResponseWriter, r *http.Request) {
 		doc.ParentOrg = &profileRefID{ID: s.Service.IssuerID, Type: []string{"Profile"}}
 	}
 	serveCachedJSON(w, r, "application/json", doc, cachePublicDocument)
+}
+
+// home handles GET /, the landing page that the issuer's "Issued by" link
+// leads to when the profile's URL is this server.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	p, err := s.Service.Profile(r.Context())
+	if errors.Is(err, issuer.ErrNotFound) {
+		p, err = &issuer.Profile{Name: "Laurel"}, nil
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.renderPage(w, r, http.StatusOK, "home.html", map[string]string{
+		"Name": p.Name, "Description": p.Description, "IssuerID": s.Service.IssuerID,
+	})
 }

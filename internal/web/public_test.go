@@ -110,3 +110,16 @@ func TestDIDDocumentPaths(t *testing.T) {
 		t.Error("the two DID document paths serve different documents")
 	}
 }
+
+func TestHomePage(t *testing.T) {
+	ts := newTestServer(t)
+	resp := ts.get(t, "/", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{"Example University", "/.well-known/did.json", ts.svc.IssuerID} {
+		if !strings.Contains(string(resp.body), want) {
+			t.Errorf("home page does not contain %q", want)
+		}
+	}
+}

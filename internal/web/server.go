@@ -112,6 +112,7 @@ func (s *Server) setDefaults() {
 
 func (s *Server) publicRoutes(r chi.Router) {
 	r.Use(publicCORS)
+	r.Get("/", s.home)
 	r.Get("/.well-known/did.json", s.didDocument)
 	// A base URL with a path, such as https://host/badges, gives the DID
 	// did:web:host:badges, which resolves to https://host/badges/did.json:
