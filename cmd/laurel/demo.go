@@ -120,7 +120,7 @@ func printDemoNext(w io.Writer, cfg *config.Config, act *issuer.Activity, token 
 	fmt.Fprintf(w, "  laurel award --activity %s %s             # issue\n", act.ID, files[0])
 	fmt.Fprintln(w, "  laurel serve                                  # then open a credential URL printed by award")
 	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $TOKEN\" %s/api/v1/activities\n", cfg.BaseURL)
-	fmt.Fprintf(w, "  curl -F file=@%s -H \"Authorization: Bearer $TOKEN\" %s/api/v1/activities/%s/attendance?dry_run=true\n\n", files[1], cfg.BaseURL, act.ID)
+	fmt.Fprintf(w, "  curl -F file=@%s -F dry_run=true -H \"Authorization: Bearer $TOKEN\" %s/api/v1/activities/%s/attendance\n\n", files[1], cfg.BaseURL, act.ID)
 	fmt.Fprintln(w, "Admin API token (shown once; set TOKEN to it for the commands above):")
 	fmt.Fprintln(w, token)
 }
