@@ -123,3 +123,13 @@ func TestHomePage(t *testing.T) {
 		}
 	}
 }
+
+func TestStaticHasNoListing(t *testing.T) {
+	ts := newTestServer(t)
+	if resp := ts.get(t, "/static/", ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /static/: %d, want 404", resp.StatusCode)
+	}
+	if resp := ts.get(t, "/static/credential.css", ""); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /static/credential.css: %d, want 200", resp.StatusCode)
+	}
+}
