@@ -228,6 +228,11 @@ func (s *Service) planAwards(ctx context.Context, act *Activity, rows []Attendan
 		withheld[strings.ToUpper(strings.TrimSpace(n))] = true
 	}
 
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r.StudentNumber))
+	}
+
 	var plans []plannedAward
 	emails := map[string]int{}
 	for i := range rows {
@@ -236,7 +241,11 @@ func (s *Service) planAwards(ctx context.Context, act *Activity, rows []Attendan
 		st := students[row.StudentNumber]
 		row.Withhold = row.Withhold || withheld[strings.ToUpper(row.StudentNumber)]
 
-		if p, ok := checkRowStudent(row, st); ok {
+		var suggestion *Student
+		if padded, ok := zeroPadded(row.StudentNumber, width); ok && st == nil {
+			suggestion = students[padded]
+		}
+		if p, ok := checkRowStudent(row, st, suggestion); ok {
 			res.Problems = append(res.Problems, p)
 			if !p.Warning {
 				out.Status, out.Reason = RowInvalid, p.Message
@@ -268,12 +277,26 @@ func (s *Service) planAwards(ctx context.Context, act *Activity, rows []Attendan
 	return plans, nil
 }
 
+// zeroPadded returns number with leading zeros up to width when it is all
+// digits and shorter than width.
+func zeroPadded(number string, width int) (string, bool) {
+	if len(number) >= width || strings.Trim(number, "0123456789") != "" {
+		return "", false
+	}
+	return strings.Repeat("0", width-len(number)) + number, true
+}
+
 // checkRowStudent reports a problem when the row's student is unknown, not
 // current or recorded under another name. Withheld rows only get warnings,
-// because they issue nothing.
-func checkRowStudent(row *AttendanceRow, st *Student) (RowProblem, bool) {
+// because they issue nothing. suggestion is the student the number would
+// name with its leading zeros back, or nil.
+func checkRowStudent(row *AttendanceRow, st, suggestion *Student) (RowProblem, bool) {
 	p := RowProblem{Line: row.Line, Column: "student_id", Value: row.StudentNumber, Warning: row.Withhold}
 	switch {
+	case st == nil && suggestion != nil:
+		p.Code = "unknown_student"
+		p.Message = fmt.Sprintf("no student has id %s, but %s (%s) does; a spreadsheet may have dropped the leading zeros: format the column as Text and type the id again", row.StudentNumber, suggestion.Number, suggestion.Name)
+		return p, true
 	case st == nil:
 		p.Code = "unknown_student"
 		p.Message = fmt.Sprintf("no student has id %s; check the id, or import the student first", row.StudentNumber)
@@ -321,10 +344,21 @@ func (s *Service) activityAchievements(ctx context.Context, act *Activity) ([]*A
 	return out, nil
 }
 
+// lookupStudents returns the register entries of the rows' students, keyed
+// by number. It also looks up each all-digit number padded with zeros to
+// the widest number of the file, so that an id a spreadsheet stripped of
+// its leading zeros can be suggested.
 func (s *Service) lookupStudents(ctx context.Context, rows []AttendanceRow) (map[string]*Student, error) {
-	numbers := make([]string, len(rows))
-	for i, r := range rows {
-		numbers[i] = r.StudentNumber
+	numbers := make([]string, 0, len(rows))
+	width := 0
+	for _, r := range rows {
+		numbers = append(numbers, r.StudentNumber)
+		width = max(width, len(r.StudentNumber))
+	}
+	for _, r := range rows {
+		if padded, ok := zeroPadded(r.StudentNumber, width); ok {
+			numbers = append(numbers, padded)
+		}
 	}
 	found, err := s.Store.StudentsByNumber(ctx, numbers)
 	if err != nil {

@@ -272,6 +272,7 @@ func TestUploadProblems(t *testing.T) {
 		wantText string
 	}{
 		{"unknown student", header + "123456789,Nobody,4,4,pass\n", "unknown_student", 2, "123456789"},
+		{"leading zeros lost", header + "039898513,KWOK Kwan Ho Natalie,4,4,pass\n15766261,TSE Cheuk Hin Marco,4,4,pass\n", "unknown_student", 3, "but 015766261 (TSE Cheuk Hin Marco) does"},
 		{"student not current", header + "900000001,Old Grad,4,4,pass\n", "student_not_current", 2, "graduated"},
 		{"malformed id", header + "12-34!,X,4,4,pass\n", "malformed_id", 2, "12-34!"},
 		{"duplicate row", header + "015766261,TSE Cheuk Hin Marco,4,4,pass\n015766261,TSE Cheuk Hin Marco,4,4,pass\n", "duplicate_row", 3, "line 2"},
