@@ -483,3 +483,27 @@ func TestUploadCapsReportedProblems(t *testing.T) {
 		t.Errorf("got %d problems, last %+v", len(res.Problems), res.Problems[len(res.Problems)-1])
 	}
 }
+
+// TestUploadCancelledMidway cancels the caller's context while credentials
+// are being signed: the upload must fail and leave nothing behind.
+func TestUploadCancelledMidway(t *testing.T) {
+	h := newHarness(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	signer := h.svc.Signer
+	h.svc.Signer = signerFunc(func(c context.Context, p []byte) (string, string, error) {
+		if h.signs.Load() == 30 {
+			cancel()
+		}
+		return signer.Sign(c, p)
+	})
+
+	_, err := h.svc.ProcessUpload(ctx, issuer.System, issuer.UploadRequest{
+		ActivityID: h.activity.ID, Filename: "a.csv", Data: readFile(t, "../internal/demo/attendance-workshop.csv"),
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if n := h.awardCount(t); n != 0 {
+		t.Errorf("%d awards kept after a cancelled upload, want 0", n)
+	}
+}

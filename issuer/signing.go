@@ -71,33 +71,46 @@ func (s *Service) signAwards(ctx context.Context, job signJob, write func([]sign
 		close(results)
 	}()
 
-	if err := collect(results, write); err != nil {
+	written, err := collect(results, write)
+	if err != nil {
 		cancel(err)
 	}
 	for range results {
 		// Drain so that no worker stays blocked after an error.
 	}
-	if err := context.Cause(ctx); err != nil && err != context.Canceled {
+
+	// The cause is set when a worker or write failed, or when the caller's
+	// context ended; either way some awards were not written.
+	if err := context.Cause(ctx); err != nil {
 		return err
+	}
+	if written != len(job.plans) {
+		return fmt.Errorf("signed %d of %d awards", written, len(job.plans))
 	}
 	return nil
 }
 
-func collect(results <-chan signedAward, write func([]signedAward) error) error {
+// collect hands results to write in batches and returns how many it wrote.
+func collect(results <-chan signedAward, write func([]signedAward) error) (int, error) {
+	written := 0
 	batch := make([]signedAward, 0, signBatchSize)
 	for r := range results {
 		batch = append(batch, r)
 		if len(batch) == signBatchSize {
 			if err := write(batch); err != nil {
-				return err
+				return written, err
 			}
+			written += len(batch)
 			batch = make([]signedAward, 0, signBatchSize)
 		}
 	}
 	if len(batch) > 0 {
-		return write(batch)
+		if err := write(batch); err != nil {
+			return written, err
+		}
+		written += len(batch)
 	}
-	return nil
+	return written, nil
 }
 
 // signAward builds, validates and signs the credential of one planned award.
