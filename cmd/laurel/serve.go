@@ -50,11 +50,15 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		Ready:     a.db.Ping,
 		Logger:    a.log,
 	}
+	// The read timeout bounds a slow client's upload of the largest
+	// attendance file; the write timeout leaves room for issuing a
+	// 100,000-row upload with RS256, which takes minutes on two cores.
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      10 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          nil,
 	}
 
 	errc := make(chan error, 1)
