@@ -1,0 +1,120 @@
+package verifier
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// JWS is a parsed compact JWS (RFC 7515 §7.1). Nothing in it is verified.
+type JWS struct {
+	Header    Header
+	Payload   []byte // decoded payload
+	Signature []byte // decoded signature
+
+	// SigningInput is the ASCII text the signature covers: the encoded
+	// header, a dot and the encoded payload.
+	SigningInput string
+}
+
+// Header is the JOSE header of a JWS.
+type Header struct {
+	Alg  string          `json:"alg"`
+	Kid  string          `json:"kid,omitempty"`
+	Typ  string          `json:"typ,omitempty"`
+	Cty  string          `json:"cty,omitempty"`
+	JWK  json.RawMessage `json:"jwk,omitempty"`
+	Crit []string        `json:"crit,omitempty"`
+
+	// Others lists the names of members other than alg, kid, typ, cty, jwk
+	// and crit, which OB 3.0 does not allow.
+	Others []string `json:"-"`
+}
+
+// b64 decodes base64url without padding and rejects non-zero trailing
+// bits, so that every JWS part has exactly one encoding.
+var b64 = base64.RawURLEncoding.Strict()
+
+// ParseJWS parses a compact JWS strictly: three base64url parts without
+// padding separated by dots, a header that is a JSON object without
+// duplicate members and with a string "alg", and a payload that is not
+// empty. Surrounding whitespace must be trimmed by the caller. Errors wrap
+// ErrMalformed.
+func ParseJWS(compact string) (*JWS, error) {
+	parts := strings.Split(compact, ".")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("%w: a compact JWS has 3 parts separated by dots, this has %d", ErrMalformed, len(parts))
+	}
+
+	header, err := decodePart("header", parts[0])
+	if err != nil {
+		return nil, err
+	}
+	payload, err := decodePart("payload", parts[1])
+	if err != nil {
+		return nil, err
+	}
+	var sig []byte
+	if parts[2] != "" {
+		if sig, err = decodePart("signature", parts[2]); err != nil {
+			return nil, err
+		}
+	}
+
+	h, err := parseHeader(header)
+	if err != nil {
+		return nil, err
+	}
+	return &JWS{Header: *h, Payload: payload, Signature: sig, SigningInput: parts[0] + "." + parts[1]}, nil
+}
+
+func decodePart(name, part string) ([]byte, error) {
+	if part == "" {
+		return nil, fmt.Errorf("%w: the JWS %s is empty", ErrMalformed, name)
+	}
+	out, err := b64.DecodeString(part)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the JWS %s is not base64url without padding: %v", ErrMalformed, name, err)
+	}
+	return out, nil
+}
+
+// knownHeaders are the members that Header decodes.
+var knownHeaders = map[string]bool{"alg": true, "kid": true, "typ": true, "cty": true, "jwk": true, "crit": true}
+
+func parseHeader(data []byte) (*Header, error) {
+	if err := checkJSONObject(data); err != nil {
+		return nil, fmt.Errorf("%w: JOSE header: %v", ErrMalformed, err)
+	}
+
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(data, &members); err != nil {
+		return nil, fmt.Errorf("%w: JOSE header: %v", ErrMalformed, err)
+	}
+	var h Header
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&h); err != nil {
+		return nil, fmt.Errorf("%w: JOSE header: %v", ErrMalformed, err)
+	}
+	if raw, ok := members["alg"]; !ok || !isJSONString(raw) || h.Alg == "" {
+		return nil, fmt.Errorf("%w: the JOSE header has no \"alg\" string", ErrMalformed)
+	}
+	if raw, ok := members["jwk"]; ok && (len(raw) == 0 || raw[0] != '{') {
+		return nil, fmt.Errorf("%w: the JOSE header \"jwk\" is not a JSON object", ErrMalformed)
+	}
+
+	for name := range members {
+		if !knownHeaders[name] {
+			h.Others = append(h.Others, name)
+		}
+	}
+	slices.Sort(h.Others)
+	return &h, nil
+}
+
+func isJSONString(raw json.RawMessage) bool {
+	return len(raw) > 0 && raw[0] == '"'
+}

@@ -1,0 +1,227 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Defaults of Options.
+const (
+	DefaultClockSkew        = 5 * time.Minute
+	DefaultFetchTimeout     = 10 * time.Second
+	DefaultMaxResponseBytes = 1 << 20
+	DefaultCacheMaxAge      = 5 * time.Minute
+)
+
+// MaxInputBytes bounds the input of Verify. Credentials with embedded
+// images rarely exceed a few hundred kilobytes.
+const MaxInputBytes = 4 << 20
+
+// Options configure a Verifier. The zero value verifies over HTTPS with
+// the defaults above.
+type Options struct {
+	// OwnIssuers lists issuer ids whose credentials get the strict checks:
+	// the formal JSON Schema and every JWT claim rule. Other credentials get
+	// the permissive schema and lenient claim rules (see StrictClaims).
+	OwnIssuers []string
+
+	// StrictClaims applies the strict JWT claim rules to every credential.
+	// Without it, a missing nbf, a missing exp while validUntil is set, and
+	// aud in place of sub are warnings for credentials of other issuers,
+	// because public OB 3.0 samples break those rules.
+	StrictClaims bool
+
+	// TrustEmbeddedJWK accepts a key carried in the JOSE header's jwk
+	// member as the issuer's. Without it such a key gets the warning "key
+	// not bound to issuer".
+	TrustEmbeddedJWK bool
+
+	// ClockSkew is the tolerance of date checks in both directions; 0
+	// means DefaultClockSkew. It must not be negative.
+	ClockSkew time.Duration
+
+	// Now returns the time credentials are checked at; nil means time.Now.
+	Now func() time.Time
+
+	// Recipient, when set, is checked against every credential; a
+	// WithRecipient option of one call replaces it.
+	Recipient Recipient
+
+	// AllowPrivate lets fetches reach loopback, private, link-local and
+	// carrier-grade NAT addresses. Cloud metadata, multicast and
+	// unspecified addresses stay blocked. For tests and local servers only.
+	AllowPrivate bool
+
+	// AllowHTTP lets fetches use plain http, and resolves did:web and
+	// issuer key sets over http. For tests and local servers only.
+	AllowHTTP bool
+
+	// Resolver looks up host names; nil means net.DefaultResolver.
+	Resolver Resolver
+
+	// Dialer connects to the addresses the fetcher has checked; nil means a
+	// net.Dialer whose Control function checks the address again at
+	// connect time.
+	Dialer Dialer
+
+	// RootCAs verifies HTTPS servers; nil means the system roots.
+	RootCAs *x509.CertPool
+
+	// FetchTimeout bounds each fetch, redirects included; 0 means
+	// DefaultFetchTimeout.
+	FetchTimeout time.Duration
+
+	// MaxResponseBytes bounds each fetched body; 0 means
+	// DefaultMaxResponseBytes.
+	MaxResponseBytes int64
+
+	// CacheMaxAge caps how long DID documents and key sets are cached,
+	// whatever their Cache-Control max-age says; 0 means
+	// DefaultCacheMaxAge. Responses without max-age are not cached.
+	CacheMaxAge time.Duration
+}
+
+// Verifier checks Open Badges 3.0 credentials. It is safe for concurrent
+// use and caches fetched keys across calls.
+type Verifier struct {
+	opts    Options
+	own     map[string]bool
+	schemas *schemaSet
+	fetch   *fetcher
+}
+
+// compiledSchemas compiles the embedded schemas once per process; compiled
+// schemas are immutable and safe for concurrent use.
+var compiledSchemas = sync.OnceValues(compileSchemas)
+
+// New returns a Verifier with opts, filling in defaults.
+func New(opts Options) (*Verifier, error) {
+	switch {
+	case opts.ClockSkew < 0:
+		return nil, fmt.Errorf("new verifier: ClockSkew %v is negative; use 0 for the default of %v", opts.ClockSkew, DefaultClockSkew)
+	case opts.FetchTimeout < 0, opts.MaxResponseBytes < 0, opts.CacheMaxAge < 0:
+		return nil, errors.New("new verifier: FetchTimeout, MaxResponseBytes and CacheMaxAge must not be negative; use 0 for the defaults")
+	}
+	if opts.ClockSkew == 0 {
+		opts.ClockSkew = DefaultClockSkew
+	}
+	if opts.FetchTimeout == 0 {
+		opts.FetchTimeout = DefaultFetchTimeout
+	}
+	if opts.MaxResponseBytes == 0 {
+		opts.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if opts.CacheMaxAge == 0 {
+		opts.CacheMaxAge = DefaultCacheMaxAge
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+
+	set, err := compiledSchemas()
+	if err != nil {
+		return nil, fmt.Errorf("new verifier: %w", err)
+	}
+	v := &Verifier{opts: opts, own: map[string]bool{}, schemas: set, fetch: newFetcher(opts)}
+	for _, id := range opts.OwnIssuers {
+		v.own[id] = true
+	}
+	return v, nil
+}
+
+// VerifyOption changes one call of Verify or VerifyURL.
+type VerifyOption func(*call)
+
+// call holds the per-call settings.
+type call struct {
+	recipient Recipient
+}
+
+// WithRecipient checks that the credential names p as its recipient,
+// in place of Options.Recipient.
+func WithRecipient(p Recipient) VerifyOption {
+	return func(c *call) { c.recipient = p }
+}
+
+// Verify checks one credential: a compact JWS (VC-JWT) or a credential in
+// JSON, told apart by content after surrounding whitespace is trimmed. It
+// never returns nil; problems with the input are failed checks.
+func (v *Verifier) Verify(ctx context.Context, input []byte, opts ...VerifyOption) *Result {
+	c := call{recipient: v.opts.Recipient}
+	for _, o := range opts {
+		o(&c)
+	}
+
+	r := &Result{}
+	data := bytes.TrimSpace(bytes.TrimPrefix(input, []byte("\xef\xbb\xbf")))
+	switch {
+	case len(data) > MaxInputBytes:
+		r.fail(CheckFormat, ErrTooLarge, fmt.Sprintf("The input has %d bytes; credentials of more than %d bytes are not read.", len(data), MaxInputBytes))
+	case len(data) == 0:
+		r.fail(CheckFormat, ErrNotCredential, "The input is empty; expected a compact JWS or a credential.")
+	default:
+		v.verifyInput(ctx, r, data, c)
+	}
+	r.finish()
+	return r
+}
+
+func (v *Verifier) verifyInput(ctx context.Context, r *Result, data []byte, c call) {
+	switch detect(data) {
+	case kindJWS:
+		v.verifyJWT(ctx, r, string(data), c)
+	case kindJSON:
+		v.verifyJSON(ctx, r, data, c)
+	case kindHTML:
+		r.fail(CheckFormat, ErrWebPage, msgWebPage)
+	case kindImage:
+		r.undetermined(CheckFormat, ErrBakedImage, "This is an image; reading badges baked into PNG or SVG images is not supported yet. Extract the credential and verify it instead.")
+	default:
+		r.fail(CheckFormat, ErrNotCredential, "The input is neither a compact JWS nor a JSON credential; expected a compact JWS or a credential.")
+	}
+}
+
+const msgWebPage = "This is a web page, not a credential. Ask for the badge file or for the link that serves the credential itself."
+
+// acceptCredential prefers a VC-JWT over the JSON forms of a credential.
+const acceptCredential = "application/vc+jwt, application/jwt;q=0.9, text/plain;q=0.8, application/vc+ld+json;q=0.7, application/json;q=0.6"
+
+// VerifyURL fetches a credential from rawURL with the fetch policy of the
+// options and verifies it. Bodies are told apart by content, so a JWS
+// served as text/plain, application/jwt or application/vc+jwt, and JSON
+// served as any JSON type, are all read; an HTML page is rejected.
+func (v *Verifier) VerifyURL(ctx context.Context, rawURL string, opts ...VerifyOption) *Result {
+	doc, err := v.fetch.get(ctx, rawURL, acceptCredential, 0)
+	if err != nil {
+		r := &Result{}
+		r.undetermined(CheckFormat, err, fmt.Sprintf("The credential could not be fetched: %v.", err))
+		r.finish()
+		return r
+	}
+	if doc.contentType == "text/html" || doc.contentType == "application/xhtml+xml" {
+		r := &Result{}
+		r.fail(CheckFormat, ErrWebPage, msgWebPage)
+		r.finish()
+		return r
+	}
+	return v.Verify(ctx, doc.body, opts...)
+}
+
+// checkContent runs the checks that read the credential alone. expiry is
+// the JWT exp, used when the credential has no end of validity.
+func (v *Verifier) checkContent(r *Result, c *credential, own bool, expiry time.Time, calls call) {
+	checkContext(r, c)
+	checkType(r, c)
+	checkSchema(r, c, v.schemas, own)
+	checkCredentialSchemas(r, c, v.schemas, own)
+	checkSubject(r, c)
+	checkAchievementType(r, c)
+	checkValidity(r, c, v.opts.Now(), v.opts.ClockSkew, expiry)
+	checkStatus(r, c)
+	checkRecipient(r, c, calls.recipient)
+}
