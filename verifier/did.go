@@ -23,12 +23,12 @@ type didURL struct {
 // ErrInvalidDID.
 func parseDIDURL(s string) (didURL, error) {
 	did, fragment, _ := strings.Cut(s, "#")
-	if strings.ContainsAny(did, "/?") {
-		return didURL{}, fmt.Errorf("%w: %q: DID URLs with a path or query are not supported as key ids", ErrInvalidDID, s)
-	}
 	rest, ok := strings.CutPrefix(did, "did:")
 	if !ok {
 		return didURL{}, fmt.Errorf("%w: %q does not start with \"did:\"", ErrInvalidDID, s)
+	}
+	if strings.ContainsAny(did, "/?") {
+		return didURL{}, fmt.Errorf("%w: %q: DID URLs with a path or query are not supported as key ids", ErrInvalidDID, s)
 	}
 	method, id, ok := strings.Cut(rest, ":")
 	if !ok || method == "" || id == "" {

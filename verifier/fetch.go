@@ -159,12 +159,12 @@ func (f *fetcher) do(ctx context.Context, target, accept string) (*document, tim
 // fetchError turns a client error into one that names the URL and wraps
 // ErrFetch, unless it already wraps a policy error.
 func fetchError(target string, err error) error {
-	if errors.Is(err, ErrBlockedAddress) || errors.Is(err, ErrBlockedURL) {
-		return err
-	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		err = uerr.Err
+	}
+	if errors.Is(err, ErrBlockedAddress) || errors.Is(err, ErrBlockedURL) {
+		return err
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		return fmt.Errorf("%w: %s timed out", ErrFetch, target)
