@@ -57,6 +57,7 @@ func commands() []command {
 		{"profile set", "", "set the issuer profile (institution name, URL, email)", setupProfileSet},
 		{"demo", "", "set up a demonstration institution in an empty data folder", setupDemo},
 		{"bench", "", "measure issuing speed on an empty, disposable store", setupBench},
+		{"verify", "FILE|URL|-", "verify an Open Badges 3.0 credential from any issuer; exit 0 when valid, 1 when not", setupVerify},
 	}
 }
 

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// vectorPath returns a signed example from the verifier's test data. The
+// JWT examples carry their key in the header, so verifying them needs no
+// network.
+func vectorPath(name string) string {
+	return filepath.Join("..", "..", "verifier", "testdata", "vectors", name)
+}
+
+// tamperedCopy writes a copy of a vector whose payload has one character
+// changed.
+func tamperedCopy(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(vectorPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(strings.TrimSpace(string(data)), ".")
+	p := []byte(parts[1])
+	if p[40] == 'A' {
+		p[40] = 'B'
+	} else {
+		p[40] = 'A'
+	}
+	parts[1] = string(p)
+	path := filepath.Join(t.TempDir(), "tampered.jwt")
+	if err := os.WriteFile(path, []byte(strings.Join(parts, ".")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestVerifyCommandExitCodes(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{"valid with warnings", []string{"verify", vectorPath("v1.0.13-ex1-docformat-sample.jwt")}, exitOK, "Verdict: VALID WITH WARNINGS"},
+		{"report names the badge", []string{"verify", vectorPath("v1.0.14-ex7-skill-case.jwt")}, exitOK, "Issuer:     1EdTech University (https://1edtech.edu/issuers/565049)"},
+		{"tampered", []string{"verify", tamperedCopy(t, "v1.0.13-ex1-docformat-sample.jwt")}, exitError, "Verdict: INVALID"},
+		{"Data Integrity not checked yet", []string{"verify", vectorPath("impl-guide-eddsa-rdfc-2022.json")}, exitError, "Data Integrity proofs are not checked yet"},
+		{"endorsement", []string{"verify", vectorPath("v1.0.14-ex4-endorsement.jwt")}, exitError, "the verdict is invalid"},
+		{"email not the recipient", []string{"verify", "--email", "someone.else@example.org", vectorPath("v1.0.14-ex3-complete.jwt")}, exitError, "was not issued to someone.else@example.org"},
+		{"no argument", []string{"verify"}, exitUsage, "give one credential"},
+		{"two arguments", []string{"verify", "a.jwt", "b.jwt"}, exitUsage, "give one credential"},
+		{"missing file", []string{"verify", filepath.Join(t.TempDir(), "none.jwt")}, exitUsage, "no file named"},
+		{"unknown flag", []string{"verify", "--strict", "a.jwt"}, exitUsage, "flag provided but not defined"},
+		{"help", []string{"verify", "--help"}, exitOK, "for testing against a local server only"},
+		{"blocked URL", []string{"verify", "http://10.0.0.1/credentials/1"}, exitError, "only https URLs are fetched"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := laurel(t, t.TempDir(), tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
+			}
+			if !strings.Contains(out+errOut, tt.wantOut) {
+				t.Errorf("output does not contain %q:\n%s%s", tt.wantOut, out, errOut)
+			}
+		})
+	}
+}
+
+func TestVerifyCommandJSON(t *testing.T) {
+	code, out, errOut := laurel(t, t.TempDir(), "verify", "--json", "--email", "student@1edtech.edu", vectorPath("v1.0.14-ex3-complete.jwt"))
+	if code != exitError {
+		t.Errorf("exit code %d, want %d (revocation status is not checked yet)\n%s", code, exitError, errOut)
+	}
+
+	var r struct {
+		Verdict string `json:"verdict"`
+		Checks  []struct {
+			Name    string `json:"name"`
+			Outcome string `json:"outcome"`
+			Message string `json:"message"`
+		} `json:"checks"`
+		Issuer struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"issuer"`
+		Credential map[string]any `json:"credential"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, out)
+	}
+	if r.Verdict != "indeterminate" {
+		t.Errorf("verdict %q, want indeterminate", r.Verdict)
+	}
+	if r.Issuer.Name != "1EdTech University" {
+		t.Errorf("issuer name %q", r.Issuer.Name)
+	}
+	outcomes := map[string]string{}
+	for _, c := range r.Checks {
+		outcomes[c.Name] = c.Outcome
+	}
+	for name, want := range map[string]string{"signature": "pass", "recipient": "pass", "status": "skip"} {
+		if outcomes[name] != want {
+			t.Errorf("check %s = %q, want %q", name, outcomes[name], want)
+		}
+	}
+	if r.Credential["id"] != "http://1edtech.edu/credentials/3732" {
+		t.Errorf("credential id %v", r.Credential["id"])
+	}
+}
+
+func TestVerifyCommandStdinAndURL(t *testing.T) {
+	data, err := os.ReadFile(vectorPath("v1.0.14-ex2-basic.jwt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("standard input", func(t *testing.T) {
+		f, err := os.Open(vectorPath("v1.0.14-ex2-basic.jwt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		stdin := os.Stdin
+		os.Stdin = f
+		defer func() { os.Stdin = stdin }()
+
+		code, out, errOut := laurel(t, t.TempDir(), "verify", "-")
+		if code != exitOK || !strings.Contains(out, "Issuer:     Example Corp") {
+			t.Errorf("exit %d\n%s%s", code, out, errOut)
+		}
+	})
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/jwt")
+		w.Write(data)
+	}))
+	t.Cleanup(srv.Close)
+
+	t.Run("local URL with flags", func(t *testing.T) {
+		code, out, errOut := laurel(t, t.TempDir(), "verify", "--allow-http", "--allow-private", srv.URL+"/credentials/1")
+		if code != exitOK || !strings.Contains(out, "VALID WITH WARNINGS") {
+			t.Errorf("exit %d\n%s%s", code, out, errOut)
+		}
+	})
+
+	t.Run("local URL without flags", func(t *testing.T) {
+		code, out, errOut := laurel(t, t.TempDir(), "verify", srv.URL+"/credentials/1")
+		if code != exitError || !strings.Contains(out, "only https URLs are fetched") {
+			t.Errorf("exit %d\n%s%s", code, out, errOut)
+		}
+	})
+
+	t.Run("local URL without allow-private", func(t *testing.T) {
+		code, out, errOut := laurel(t, t.TempDir(), "verify", "--allow-http", srv.URL+"/credentials/1")
+		if code != exitError || !strings.Contains(out, "loopback address") {
+			t.Errorf("exit %d\n%s%s", code, out, errOut)
+		}
+	})
+}

@@ -1,0 +1,117 @@
+package verifier_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/laurel-badges/laurel/keys"
+	"github.com/laurel-badges/laurel/verifier"
+)
+
+var benchAlgorithms = []string{keys.RS256, keys.ES256}
+
+// BenchmarkVerifyOwnJWT verifies one of Laurel's own credentials end to
+// end, with the DID document already in the verifier's cache: parsing,
+// key lookup, signature, claims, both JSON Schemas and the other checks.
+func BenchmarkVerifyOwnJWT(b *testing.B) {
+	for _, alg := range benchAlgorithms {
+		b.Run(alg, func(b *testing.B) {
+			ti := newTestIssuer(b, alg)
+			jws := []byte(ti.issue(b, ti.input(b, 365)))
+			v := newVerifier(b, localOptions(ti.did))
+			if r := v.Verify(context.Background(), jws); r.Verdict != verifier.Valid {
+				b.Fatalf("warm-up verdict %s:\n%s", r.Verdict, describe(r))
+			}
+			hits := ti.didHits.Load()
+
+			for b.Loop() {
+				v.Verify(context.Background(), jws)
+			}
+			if ti.didHits.Load() != hits {
+				b.Fatal("the DID document was fetched again; the cache was cold")
+			}
+		})
+	}
+}
+
+// BenchmarkRawVerify checks only the signature of the same credential
+// with the standard library: SHA-256 and the public-key operation.
+func BenchmarkRawVerify(b *testing.B) {
+	for _, alg := range benchAlgorithms {
+		b.Run(alg, func(b *testing.B) {
+			ti := newTestIssuer(b, alg)
+			jws := ti.issue(b, ti.input(b, 365))
+			dot := strings.LastIndexByte(jws, '.')
+			input := []byte(jws[:dot])
+			sig, err := base64.RawURLEncoding.DecodeString(jws[dot+1:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			pub := activePublicKey(b, ti)
+
+			for b.Loop() {
+				digest := sha256.Sum256(input)
+				switch k := pub.(type) {
+				case *rsa.PublicKey:
+					if err := rsa.VerifyPKCS1v15(k, crypto.SHA256, digest[:], sig); err != nil {
+						b.Fatal(err)
+					}
+				case *ecdsa.PublicKey:
+					r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
+					if !ecdsa.Verify(k, digest[:], r, s) {
+						b.Fatal("ES256 signature does not verify")
+					}
+				}
+			}
+		})
+	}
+}
+
+// activePublicKey reads the active key from the issuer's JWK Set.
+func activePublicKey(tb testing.TB, ti *testIssuer) crypto.PublicKey {
+	tb.Helper()
+	set, err := ti.currentRing().JWKS()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var jwks struct {
+		Keys []map[string]string `json:"keys"`
+	}
+	if err := json.Unmarshal(set, &jwks); err != nil {
+		tb.Fatal(err)
+	}
+	num := func(s string) *big.Int {
+		v, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return new(big.Int).SetBytes(v)
+	}
+	for _, k := range jwks.Keys {
+		if k["kid"] != ti.kid() {
+			continue
+		}
+		switch k["kty"] {
+		case "RSA":
+			return &rsa.PublicKey{N: num(k["n"]), E: int(num(k["e"]).Int64())}
+		case "EC":
+			point := append([]byte{4}, append(num(k["x"]).FillBytes(make([]byte, 32)), num(k["y"]).FillBytes(make([]byte, 32))...)...)
+			pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), point)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return pub
+		}
+	}
+	tb.Fatalf("active key %s not in the JWK Set", ti.kid())
+	return nil
+}
