@@ -62,11 +62,11 @@ func checkType(r *Result, c *credential) {
 	}
 }
 
-// checkSchema validates the credential against the schema that fits it:
-// the formal schema for the issuer's own credentials, which must match
-// what the issuer emits exactly; the permissive 2026 schema for other VC
-// Data Model 2.0 credentials; the 1.1 branch of the schema for both models
-// for 1.1, with single-string types accepted.
+// checkSchema validates the credential against the schema that fits it.
+// The issuer's own credentials must match the formal schema exactly. Other
+// VC Data Model 2.0 credentials get the permissive 2026 schema, and 1.1
+// credentials the 1.1 branch of the schema for both models. Both of those
+// accept a type given as one string.
 func checkSchema(r *Result, c *credential, s *schemaSet, own bool) {
 	sch, name := s.jsonld, "the Open Badges 3.0 JSON Schema"
 	switch {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// inputKind is what the content of an input looks like.
+// inputKind is the kind of document an input appears to be.
 type inputKind int
 
 const (

@@ -3,13 +3,14 @@
 // whether each one can be trusted.
 //
 // Verify takes a credential as a compact JWS (VC-JWT, VC Data Model 2.0 or
-// 1.1) or as JSON; VerifyURL fetches one first. For a VC-JWT the verifier
-// resolves the signing key (did:web, did:key, did:jwk, an https JWK or JWK
-// Set, or a jwk header when policy allows), checks that the key belongs to
-// the issuer, verifies the signature (RS256, PS256, ES256, EdDSA), compares
-// the JWT claims with the credential, and then checks the credential
-// itself: @context, type, the embedded OB 3.0 JSON Schemas, the subject,
-// achievementType, the validity dates and, when asked, the recipient.
+// 1.1) or as JSON, and VerifyURL fetches one first. For a VC-JWT the
+// verifier resolves the signing key from a did:web, did:key or did:jwk, an
+// https JWK or JWK Set, or a jwk header when policy allows. It checks that
+// the key belongs to the issuer and verifies the signature (RS256, PS256,
+// ES256, EdDSA). It compares the JWT claims with the credential. Then it
+// checks the credential itself: @context, type, the embedded OB 3.0 JSON
+// Schemas, the subject, achievementType, the validity dates and, on
+// request, the recipient.
 //
 // Every URL is fetched by one fetcher that allows only https, rejects
 // private, loopback, link-local and metadata addresses at connect time,

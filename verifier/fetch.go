@@ -38,10 +38,10 @@ const (
 )
 
 // fetcher is the only way the verifier reaches the network. It fetches
-// over HTTPS only (plain HTTP when allowed), checks every address it
-// connects to against an addressPolicy, follows at most maxRedirects
-// redirects, bounds response sizes and caches responses for as long as
-// their Cache-Control max-age allows, up to a per-call limit.
+// over HTTPS only, or plain HTTP when allowed. It checks every address it
+// connects to against an addressPolicy and follows at most maxRedirects
+// redirects. It bounds response sizes, and caches responses for their
+// Cache-Control max-age up to a per-call limit.
 type fetcher struct {
 	client    *http.Client
 	policy    addressPolicy
@@ -103,9 +103,10 @@ func newFetcher(o Options) *fetcher {
 }
 
 // get fetches rawURL with the given Accept header. A cached response is
-// returned while it is fresh; a new 200 response is cached for its
-// Cache-Control max-age, at most maxAge (0 disables caching for this call).
-// Errors wrap ErrBlockedURL, ErrBlockedAddress, ErrTooLarge or ErrFetch.
+// returned while it is fresh. A new 200 response is cached for its
+// Cache-Control max-age but at most maxAge, so 0 disables caching for this
+// call. Errors wrap ErrBlockedURL, ErrBlockedAddress, ErrTooLarge or
+// ErrFetch.
 func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Duration) (*document, error) {
 	u, err := f.checkURL(rawURL)
 	if err != nil {
@@ -357,8 +358,8 @@ func (f *fetcher) evict(now time.Time) {
 }
 
 // cacheLifetime reads the max-age of a response's Cache-Control header. It
-// is 0, meaning do not cache, when the header is absent or says no-store or
-// no-cache. Expires is ignored.
+// returns 0, meaning do not cache, when the header is absent or contains
+// no-store or no-cache. Expires is ignored.
 func cacheLifetime(h http.Header) time.Duration {
 	var maxAge time.Duration
 	for _, directive := range strings.Split(strings.ToLower(h.Get("Cache-Control")), ",") {

@@ -27,8 +27,8 @@ import (
 	"github.com/laurel-badges/laurel/verifier"
 )
 
-// issuedAt is the validFrom of harness credentials; verifiers check them
-// one hour later unless a test says otherwise.
+// issuedAt is the validFrom of harness credentials. Verifiers check them
+// one hour later unless a test sets another time.
 var issuedAt = time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 
 // keyStore is an in-memory keys.KeyStore.

@@ -127,8 +127,9 @@ func object(m map[string]any, key string) map[string]any {
 	return o
 }
 
-// stringList returns v as a list when it is a string or an array of strings;
-// ok is false for any other shape, including arrays holding non-strings.
+// stringList returns v as a list when it is a string or an array of
+// strings. For any other shape, including arrays with other values, ok is
+// false.
 func stringList(v any) (list []string, ok bool) {
 	switch t := v.(type) {
 	case string:

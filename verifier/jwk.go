@@ -12,7 +12,7 @@ import (
 	"slices"
 )
 
-// publicKey is a verification key and what its source says about it.
+// publicKey is a verification key with the metadata its source states.
 type publicKey struct {
 	key crypto.PublicKey
 	id  string // kid of the JWK or id of the DID verification method

@@ -43,9 +43,9 @@ func (v *Verifier) verifyJWT(ctx context.Context, r *Result, compact string, cal
 
 // credentialOfPayload finds the credential in a JWT payload: the payload
 // itself (VC Data Model 2.0), or the "vc" claim of a 1.1 token. A vc claim
-// next to a 2.0 context is a problem, because VC-JOSE-COSE forbids it and
-// the two copies could disagree; the payload is then read as the
-// credential.
+// next to a 2.0 context is reported as a problem, because VC-JOSE-COSE
+// forbids it and the two copies could disagree. The payload is then read
+// as the credential.
 func credentialOfPayload(payload map[string]any, raw []byte) (*credential, string) {
 	claim, ok := payload["vc"]
 	if !ok {

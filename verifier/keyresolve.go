@@ -20,7 +20,7 @@ type keyResult struct {
 	// candidates are the keys to try, more than one only when the header
 	// does not say which of the issuer's keys signed.
 	candidates []*publicKey
-	// origin says in words where the keys came from, for messages.
+	// origin names in words where the keys came from, for messages.
 	origin string
 	// embedded is set when the key is the header's jwk member.
 	embedded bool
@@ -41,9 +41,10 @@ func unbound(err error, message string) Check {
 
 // resolveKey finds the public key that the JOSE header names and decides
 // whether it belongs to issuerID. A kid that is a DID URL or an https URL
-// wins over a jwk member, as in the 1EdTech validator; an opaque kid falls
-// back to the jwk. An error means no key could be obtained; the binding of
-// a result with no candidates explains why the key was not looked up.
+// takes precedence over a jwk member, as in the 1EdTech validator, and an
+// opaque kid falls back to the jwk. An error means no key could be
+// obtained. A result without candidates carries, in its binding, the
+// reason the key was not looked up.
 func (v *Verifier) resolveKey(ctx context.Context, h Header, issuerID string) (*keyResult, error) {
 	var kr *keyResult
 	var err error
@@ -395,9 +396,9 @@ func parseJWKSet(body []byte) ([]*publicKey, error) {
 }
 
 // embeddedKey uses the jwk member of the header. Such a key proves only
-// that whoever holds it signed, so it counts as the issuer's only when the
-// issuer id is that very key (did:jwk or did:key) or when policy trusts
-// embedded keys.
+// that the holder of its private key signed, so it counts as the issuer's
+// only when the issuer id is that very key (did:jwk or did:key) or when
+// policy trusts embedded keys.
 func (v *Verifier) embeddedKey(raw json.RawMessage, issuerID string) (*keyResult, error) {
 	k, err := parseJWK(raw)
 	if err != nil {

@@ -416,3 +416,19 @@ func TestVerifyCachesDIDDocument(t *testing.T) {
 		t.Errorf("DID document fetched %d times for 3 verifications, want 1 (max-age=300)", got)
 	}
 }
+
+func TestVerifyConcurrent(t *testing.T) {
+	ti := newTestIssuer(t, keys.ES256)
+	jws := []byte(ti.issue(t, ti.input(t, 0)))
+	v := newVerifier(t, localOptions(ti.did))
+
+	verdicts := make(chan verifier.Verdict, 16)
+	for range cap(verdicts) {
+		go func() { verdicts <- v.Verify(context.Background(), jws).Verdict }()
+	}
+	for range cap(verdicts) {
+		if got := <-verdicts; got != verifier.Valid {
+			t.Errorf("concurrent verification: verdict %s, want valid", got)
+		}
+	}
+}

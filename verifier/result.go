@@ -160,10 +160,10 @@ func (r *Result) finish() {
 	r.Summary = summaries[r.Verdict]
 }
 
-// decide ranks the checks: a failure makes the credential invalid, except
-// the date and status failures that have verdicts of their own; then an
-// undone required check leaves it open; then revoked, expired and not yet
-// valid; then warnings.
+// decide ranks the checks. Any failure makes the credential invalid,
+// except the date and status failures, which have verdicts of their own.
+// Next a required check that was not done leaves the verdict open. Then
+// come revoked, expired and not yet valid, and last the warnings.
 func decide(checks []Check) Verdict {
 	var indeterminate, revoked, expired, notYet, warned bool
 	for _, c := range checks {

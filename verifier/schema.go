@@ -200,8 +200,8 @@ func findings(err error) string {
 
 	// The library writes a header line naming the schema, then one
 	// "- at '<pointer>': <problem>" line per finding, indented by depth.
-	// Lines that only say a combination of subschemas failed are dropped,
-	// because the findings under them say why.
+	// Lines that only report that a combination of subschemas failed are
+	// dropped, because the findings under them give the reason.
 	var list []string
 	for _, line := range strings.Split(err.Error(), "\n") {
 		line = strings.TrimPrefix(strings.TrimSpace(line), "- ")

@@ -18,11 +18,12 @@ import (
 )
 
 // publicAddr is the address (TEST-NET-3, RFC 5737) that the fake resolver
-// gives public host names; the recording dialer routes it to a loopback
-// server, so no packet leaves the machine.
+// returns for public host names. The recording dialer routes it to a
+// loopback server, so no packet leaves the machine.
 const publicAddr = "203.0.113.10"
 
-// fakeResolver answers from a fixed table and records every lookup.
+// fakeResolver returns addresses from a fixed table and records every
+// lookup.
 type fakeResolver struct {
 	mu    sync.Mutex
 	hosts map[string][]string

@@ -80,8 +80,8 @@ type Options struct {
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int64
 
-	// CacheMaxAge caps how long DID documents and key sets are cached,
-	// whatever their Cache-Control max-age says; 0 means
+	// CacheMaxAge is the maximum time DID documents and key sets are
+	// cached, even when their Cache-Control max-age is longer. 0 means
 	// DefaultCacheMaxAge. Responses without max-age are not cached.
 	CacheMaxAge time.Duration
 }
@@ -149,8 +149,8 @@ func WithRecipient(p Recipient) VerifyOption {
 }
 
 // Verify checks one credential: a compact JWS (VC-JWT) or a credential in
-// JSON, told apart by content after surrounding whitespace is trimmed. It
-// never returns nil; problems with the input are failed checks.
+// JSON, recognised by content after surrounding whitespace is trimmed. It
+// never returns nil, because problems with the input are failed checks.
 func (v *Verifier) Verify(ctx context.Context, input []byte, opts ...VerifyOption) *Result {
 	c := call{recipient: v.opts.Recipient}
 	for _, o := range opts {
@@ -192,9 +192,9 @@ const msgWebPage = "This is a web page, not a credential. Ask for the badge file
 const acceptCredential = "application/vc+jwt, application/jwt;q=0.9, text/plain;q=0.8, application/vc+ld+json;q=0.7, application/json;q=0.6"
 
 // VerifyURL fetches a credential from rawURL with the fetch policy of the
-// options and verifies it. Bodies are told apart by content, so a JWS
-// served as text/plain, application/jwt or application/vc+jwt, and JSON
-// served as any JSON type, are all read; an HTML page is rejected.
+// options and verifies it. Bodies are recognised by content, so a JWS
+// served as text/plain, application/jwt or application/vc+jwt is read, and
+// so is JSON served as any JSON type. An HTML page is rejected.
 func (v *Verifier) VerifyURL(ctx context.Context, rawURL string, opts ...VerifyOption) *Result {
 	doc, err := v.fetch.get(ctx, rawURL, acceptCredential, 0)
 	if err != nil {
