@@ -234,15 +234,3 @@ func checkValidity(r *Result, c *credential, now time.Time, skew time.Duration, 
 		r.pass(CheckValidity, fmt.Sprintf("Valid since %s until %s.%s", formatDate(from.t), formatDate(end), note))
 	}
 }
-
-// checkStatus reports that revocation status is not checked yet. A
-// credential that has a status entry cannot get a clean verdict without
-// it, so the check is required.
-// TODO: check BitstringStatusListEntry and 1EdTechRevocationList entries.
-func checkStatus(r *Result, c *credential) {
-	if c.doc["credentialStatus"] == nil {
-		r.skip(CheckStatus, nil, "The issuer gave this badge no revocation status to check.")
-		return
-	}
-	r.undetermined(CheckStatus, ErrNotChecked, "Revocation status is not checked yet, so this badge may have been revoked.")
-}

@@ -61,7 +61,7 @@ func looksLikeJWS(data []byte) bool {
 
 // verifyJSON verifies a credential given as JSON. Only the content checks
 // run in full: Data Integrity proofs are not verified yet.
-func (v *Verifier) verifyJSON(_ context.Context, r *Result, data []byte, calls call) {
+func (v *Verifier) verifyJSON(ctx context.Context, r *Result, data []byte, calls call) {
 	doc, err := decodeObject(data)
 	if err != nil {
 		r.fail(CheckFormat, fmt.Errorf("%w: %v", ErrMalformed, err), fmt.Sprintf("The input starts like JSON but cannot be read: %v.", err))
@@ -82,7 +82,7 @@ func (v *Verifier) verifyJSON(_ context.Context, r *Result, data []byte, calls c
 	r.pass(CheckFormat, "The input is a credential in JSON, which must carry its proof inside.")
 
 	checkEmbeddedProof(r, c)
-	v.checkContent(r, c, v.own[c.issuerID], time.Time{}, calls)
+	v.checkContent(ctx, r, c, v.own[c.issuerID], time.Time{}, calls)
 }
 
 // wrapperMessage explains JSON that is not a credential, naming the member

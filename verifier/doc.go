@@ -12,11 +12,16 @@
 // Schemas, the subject, achievementType, the validity dates and, on
 // request, the recipient.
 //
-// Every URL is fetched by one fetcher that allows only https, rejects
-// private, loopback, link-local and metadata addresses at connect time,
-// bounds sizes, time and redirects, and caches key documents briefly.
-// JSON-LD contexts are never fetched.
+// Revocation is checked for BitstringStatusListEntry status entries: the
+// status list credential must be a VC-JWT of the same issuer, verified like
+// a badge.
 //
-// Data Integrity proofs and revocation status are reported as not checked
-// yet, which leaves the verdict Indeterminate.
+// Every URL is fetched by one fetcher that allows only https and rejects
+// private, loopback, link-local and metadata addresses at connect time. It
+// bounds sizes, time and redirects, and caches key documents briefly and
+// status lists for at most a minute. JSON-LD contexts are never fetched.
+//
+// Data Integrity proofs, status lists signed with them and other status
+// types are reported as not checked yet, which leaves the verdict
+// Indeterminate.
 package verifier

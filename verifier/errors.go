@@ -94,6 +94,23 @@ var (
 	// ErrRevoked marks a credential that its status list marks as revoked.
 	ErrRevoked = errors.New("credential revoked")
 
+	// ErrSuspended marks a credential that its status list marks as
+	// suspended.
+	ErrSuspended = errors.New("credential suspended")
+
+	// ErrStatusVerification marks a status list that cannot be trusted:
+	// bad signature, another issuer, wrong purpose or undecodable list
+	// (STATUS_VERIFICATION_ERROR of Bitstring Status List v1.0).
+	ErrStatusVerification = errors.New("status list verification failed")
+
+	// ErrStatusListLength marks a status list with fewer than 131,072
+	// entries (STATUS_LIST_LENGTH_ERROR).
+	ErrStatusListLength = errors.New("status list too short")
+
+	// ErrStatusRange marks a status list index beyond the end of the list
+	// (RANGE_ERROR).
+	ErrStatusRange = errors.New("status list index out of range")
+
 	// ErrRecipientMismatch marks a credential that does not name the
 	// recipient the caller asked about.
 	ErrRecipientMismatch = errors.New("recipient does not match")
@@ -132,6 +149,10 @@ var errorCodes = []struct {
 	{ErrExpired, "expired"},
 	{ErrNotYetValid, "not_yet_valid"},
 	{ErrRevoked, "revoked"},
+	{ErrSuspended, "suspended"},
+	{ErrStatusVerification, "status_verification_error"},
+	{ErrStatusListLength, "status_list_length_error"},
+	{ErrStatusRange, "status_range_error"},
 	{ErrRecipientMismatch, "recipient_mismatch"},
 	{ErrNotChecked, "not_checked"},
 }

@@ -89,6 +89,8 @@ type testIssuer struct {
 	ring *keys.Ring
 	// didDoc and jwks, when set, are served instead of the ring's.
 	didDoc, jwks []byte
+	// docs are further documents by path.
+	docs map[string]servedDoc
 
 	didHits atomic.Int64
 }
@@ -163,11 +165,41 @@ func (ti *testIssuer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/jwk-set+json")
 	default:
-		http.NotFound(w, r)
+		ti.mu.Lock()
+		doc, ok := ti.docs[r.URL.Path]
+		ti.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if doc.status != 0 {
+			w.WriteHeader(doc.status)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Cache-Control", doc.cacheControl)
+		w.Write(doc.body)
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Write(body)
+}
+
+// servedDoc is a document the test issuer serves.
+type servedDoc struct {
+	body         []byte
+	cacheControl string
+	status       int // HTTP status to send instead of the body; 0 sends the body
+}
+
+// serveDoc publishes body at path.
+func (ti *testIssuer) serveDoc(path string, doc servedDoc) {
+	ti.mu.Lock()
+	defer ti.mu.Unlock()
+	if ti.docs == nil {
+		ti.docs = map[string]servedDoc{}
+	}
+	ti.docs[path] = doc
 }
 
 // input returns a valid credential input; validForDays > 0 makes it expire.

@@ -38,7 +38,7 @@ func (v *Verifier) verifyJWT(ctx context.Context, r *Result, compact string, cal
 	checkHeader(r, jws.Header, lenient)
 	v.checkJWTProof(ctx, r, jws, c)
 	expiry := checkClaims(r, payload, c, lenient, vcProblem)
-	v.checkContent(r, c, own, expiry, calls)
+	v.checkContent(ctx, r, c, own, expiry, calls)
 }
 
 // credentialOfPayload finds the credential in a JWT payload: the payload

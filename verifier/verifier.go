@@ -214,7 +214,7 @@ func (v *Verifier) VerifyURL(ctx context.Context, rawURL string, opts ...VerifyO
 
 // checkContent runs the checks that read the credential alone. expiry is
 // the JWT exp, used when the credential has no end of validity.
-func (v *Verifier) checkContent(r *Result, c *credential, own bool, expiry time.Time, calls call) {
+func (v *Verifier) checkContent(ctx context.Context, r *Result, c *credential, own bool, expiry time.Time, calls call) {
 	checkContext(r, c)
 	checkType(r, c)
 	checkSchema(r, c, v.schemas, own)
@@ -222,6 +222,6 @@ func (v *Verifier) checkContent(r *Result, c *credential, own bool, expiry time.
 	checkSubject(r, c)
 	checkAchievementType(r, c)
 	checkValidity(r, c, v.opts.Now(), v.opts.ClockSkew, expiry)
-	checkStatus(r, c)
+	v.checkStatus(ctx, r, c)
 	checkRecipient(r, c, calls.recipient)
 }
