@@ -432,3 +432,45 @@ func TestVerifyConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyServedDIDDocument(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  func(ti *testIssuer) []byte
+	}{
+		{"id with bare port colon", func(ti *testIssuer) []byte {
+			doc, _ := ti.currentRing().DIDDocument()
+			return []byte(strings.Replace(string(doc), `"id":"`+ti.did+`"`, `"id":"`+strings.Replace(ti.did, "%3A", ":", 1)+`"`, 1))
+		}},
+		{"id of another DID", func(ti *testIssuer) []byte {
+			doc, _ := ti.currentRing().DIDDocument()
+			return []byte(strings.Replace(string(doc), `"id":"`+ti.did+`"`, `"id":"did:web:other.example"`, 1))
+		}},
+		{"web page", func(ti *testIssuer) []byte { return []byte("<!doctype html><html></html>") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ti := newTestIssuer(t, keys.ES256)
+			jws := ti.issue(t, ti.input(t, 0))
+			ti.publish(tt.doc(ti), nil)
+
+			r := newVerifier(t, localOptions(ti.did)).Verify(context.Background(), []byte(jws))
+
+			wantVerdict(t, r, verifier.Invalid)
+			wantCheck(t, r, verifier.CheckSignature, verifier.Fail, "invalid_did_document")
+		})
+	}
+}
+
+func TestNewRejectsNegativeOptions(t *testing.T) {
+	for name, opts := range map[string]verifier.Options{
+		"clock skew":     {ClockSkew: -time.Second},
+		"fetch timeout":  {FetchTimeout: -time.Second},
+		"response bytes": {MaxResponseBytes: -1},
+		"cache max age":  {CacheMaxAge: -time.Second},
+	} {
+		if _, err := verifier.New(opts); err == nil {
+			t.Errorf("New accepted a negative %s", name)
+		}
+	}
+}
