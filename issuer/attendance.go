@@ -112,6 +112,7 @@ type plannedAward struct {
 	row         *AttendanceRow
 	student     *Student
 	achievement *Achievement
+	status      StatusEntry // reserved inside the upload's transaction
 }
 
 // ProcessUpload runs the attendance pipeline shared by the API and the CLI:
@@ -405,14 +406,24 @@ func (s *Service) issue(ctx context.Context, actor *User, act *Activity, req Upl
 	}
 
 	issued := make([]IssuedCredential, 0, len(plans))
-	err = s.Store.RecordUpload(ctx, up, func(write func([]*Award) error) error {
+	err = s.Store.RecordUpload(ctx, up, func(tx UploadTx) error {
+		// The entries are reserved before signing, because each credential
+		// states its own entry under its signature.
+		entries, err := tx.AllocateStatus(len(plans))
+		if err != nil {
+			return fmt.Errorf("reserve status list entries: %w", err)
+		}
+		for i := range plans {
+			plans[i].status = entries[i]
+		}
+
 		job := signJob{profile: profile, activity: act, uploadID: up.ID, plans: plans}
 		return s.signAwards(ctx, job, func(batch []signedAward) error {
 			awards := make([]*Award, len(batch))
 			for i, sa := range batch {
 				awards[i] = sa.award
 			}
-			if err := write(awards); err != nil {
+			if err := tx.Write(awards); err != nil {
 				return err
 			}
 			for _, sa := range batch {

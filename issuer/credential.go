@@ -40,6 +40,11 @@ type CredentialInput struct {
 	ValidFrom        time.Time // truncated to whole seconds in UTC
 	Salt             string    // salt of the hashed email identifier; see NewSalt
 	URLs             URLs
+
+	// Status, when set, adds a credentialStatus entry of type
+	// BitstringStatusListEntry for revocation. The service sets it on
+	// every credential it issues.
+	Status StatusEntry
 }
 
 // CredentialBuilder builds OpenBadgeCredential documents and their VC-JWT
@@ -153,6 +158,8 @@ func checkInput(in CredentialInput) error {
 		return Invalidf("validForDays", "achievement %s has %d; use 0 for no expiry or a positive number of days", in.Achievement.Code, in.Achievement.ValidForDays)
 	case strings.TrimSpace(in.Student.Email) != "" && in.Salt == "":
 		return Invalidf("salt", "is empty; pass NewSalt() so that the student's email is not hashed unsalted")
+	case !in.Status.IsZero() && (in.Status.Index < 0 || in.Status.Index >= MinStatusListSize):
+		return Invalidf("statusListIndex", "%d is outside the status list; use an index from 0 to %d", in.Status.Index, MinStatusListSize-1)
 	}
 	if _, err := uuid.Parse(in.CredentialID); err != nil {
 		return Invalidf("credential id", "%q is not a UUID", in.CredentialID)

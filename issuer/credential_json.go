@@ -22,6 +22,7 @@ type credentialDoc struct {
 	ValidFrom         string             `json:"validFrom"`
 	ValidUntil        string             `json:"validUntil,omitempty"`
 	CredentialSubject subjectJSON        `json:"credentialSubject"`
+	CredentialStatus  *statusEntryJSON   `json:"credentialStatus,omitempty"`
 	Evidence          []evidenceJSON     `json:"evidence,omitempty"`
 	CredentialSchema  []credentialSchema `json:"credentialSchema"`
 
@@ -98,6 +99,17 @@ type evidenceJSON struct {
 	Narrative string   `json:"narrative,omitempty"`
 }
 
+// statusEntryJSON is a BitstringStatusListEntry (Bitstring Status List
+// v1.0, section 2.1). statusListIndex is a string of decimal digits, as
+// the specification requires.
+type statusEntryJSON struct {
+	ID                   string `json:"id"`
+	Type                 string `json:"type"`
+	StatusPurpose        string `json:"statusPurpose"`
+	StatusListIndex      string `json:"statusListIndex"`
+	StatusListCredential string `json:"statusListCredential"`
+}
+
 type credentialSchema struct {
 	ID   string `json:"id"`
 	Type string `json:"type"`
@@ -123,6 +135,16 @@ func newCredentialDoc(in CredentialInput) (*credentialDoc, error) {
 		Evidence:          []evidenceJSON{evidence(in)},
 		CredentialSchema:  []credentialSchema{{ID: CredentialSchemaURL, Type: credentialSchemaType}},
 		validFrom:         validFrom,
+	}
+
+	if !in.Status.IsZero() {
+		doc.CredentialStatus = &statusEntryJSON{
+			ID:                   in.URLs.StatusEntry(in.Status),
+			Type:                 "BitstringStatusListEntry",
+			StatusPurpose:        StatusPurposeRevocation,
+			StatusListIndex:      strconv.Itoa(in.Status.Index),
+			StatusListCredential: in.URLs.StatusList(in.Status.ListID),
+		}
 	}
 
 	if days := in.Achievement.ValidForDays; days > 0 {

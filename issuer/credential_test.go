@@ -89,6 +89,7 @@ func fullInput(tb testing.TB) CredentialInput {
 		ValidFrom:        testValidFrom,
 		Salt:             testSalt,
 		URLs:             testURLs(tb),
+		Status:           StatusEntry{ListID: "5e1d2c3b-4a59-4687-9a0b-c1d2e3f4a5b6", Index: 94567},
 	}
 }
 
@@ -127,6 +128,7 @@ func minimalInput(tb testing.TB) CredentialInput {
 	in.Activity = &Activity{ID: "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d", Title: "Volunteering Day"}
 	in.SessionsAttended, in.SessionsTotal = 0, 0
 	in.Salt = ""
+	in.Status = StatusEntry{}
 	return in
 }
 
@@ -464,6 +466,10 @@ func TestBuildRejectsBadInput(t *testing.T) {
 			a.CriteriaURL = "/criteria"
 			in.Achievement = &a
 		}, `"/criteria"`},
+		{"status index past the list", func(in *CredentialInput) {
+			in.Status.Index = MinStatusListSize
+		}, "statusListIndex"},
+		{"negative status index", func(in *CredentialInput) { in.Status.Index = -1 }, "statusListIndex"},
 		{"negative validity", func(in *CredentialInput) {
 			a := *in.Achievement
 			a.ValidForDays = -1
@@ -486,6 +492,26 @@ func TestBuildRejectsBadInput(t *testing.T) {
 				t.Error("Build returned a document with its error")
 			}
 		})
+	}
+}
+
+func TestBuildCredentialStatus(t *testing.T) {
+	doc := decode(t, first(build(t, testBuilder(t), fullInput(t))))
+	list := testBase + "/status/5e1d2c3b-4a59-4687-9a0b-c1d2e3f4a5b6"
+	want := map[string]any{
+		"id":                   list + "#94567",
+		"type":                 "BitstringStatusListEntry",
+		"statusPurpose":        "revocation",
+		"statusListIndex":      "94567",
+		"statusListCredential": list,
+	}
+	if got := mustJSON(t, doc["credentialStatus"]); got != mustJSON(t, want) {
+		t.Errorf("credentialStatus = %s, want %s", got, mustJSON(t, want))
+	}
+
+	plain := decode(t, first(build(t, testBuilder(t), minimalInput(t))))
+	if _, ok := plain["credentialStatus"]; ok {
+		t.Error("a credential without a status entry has credentialStatus")
 	}
 }
 

@@ -20,6 +20,8 @@ type Service struct {
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+
+	statusLists statusListCache
 }
 
 // System is the actor of commands run on the server itself: whoever can run

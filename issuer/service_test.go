@@ -2,9 +2,12 @@ package issuer_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -210,6 +213,8 @@ func testUploadSampleFile(t *testing.T, h *harness, name string) {
 		t.Error("the stored original file differs from the upload")
 	}
 
+	assertStatusEntries(t, h, res)
+
 	again, err := h.upload(t, issuer.System, name, data, false)
 	if err != nil {
 		t.Fatal(err)
@@ -219,6 +224,42 @@ func testUploadSampleFile(t *testing.T, h *harness, name string) {
 	}
 	if n := h.awardCount(t); n != 86 {
 		t.Errorf("after re-upload %d awards, want 86", n)
+	}
+}
+
+// assertStatusEntries checks that every credential of an upload states the
+// status entry stored with it, and that no two share an entry.
+func assertStatusEntries(t *testing.T, h *harness, res *issuer.UploadResult) {
+	t.Helper()
+	seen := map[issuer.StatusEntry]string{}
+	for _, c := range res.Credentials {
+		a, err := h.db.AwardByCredential(context.Background(), c.CredentialID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := a.Credential.StatusEntry
+		if e.IsZero() {
+			t.Fatalf("credential %s has no status entry", c.CredentialID)
+		}
+		if other, dup := seen[e]; dup {
+			t.Errorf("credentials %s and %s share status entry %+v", other, c.CredentialID, e)
+		}
+		seen[e] = c.CredentialID
+
+		var doc struct {
+			CredentialStatus map[string]string `json:"credentialStatus"`
+		}
+		if err := json.Unmarshal(a.Credential.Document, &doc); err != nil {
+			t.Fatal(err)
+		}
+		list := h.svc.URLs.StatusList(e.ListID)
+		want := map[string]string{
+			"id": list + "#" + strconv.Itoa(e.Index), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+			"statusListIndex": strconv.Itoa(e.Index), "statusListCredential": list,
+		}
+		if !maps.Equal(doc.CredentialStatus, want) {
+			t.Errorf("credential %s: credentialStatus = %v, want %v", c.CredentialID, doc.CredentialStatus, want)
+		}
 	}
 }
 

@@ -131,6 +131,7 @@ func (s *Service) signAward(ctx context.Context, job signJob, i int) (*Award, er
 		ValidFrom:        issuedAt,
 		Salt:             NewSalt(),
 		URLs:             s.URLs,
+		Status:           p.status,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build credential for student %s, badge %s: %w", p.student.Number, p.achievement.Code, err)
@@ -142,13 +143,23 @@ func (s *Service) signAward(ctx context.Context, job signJob, i int) (*Award, er
 	}
 
 	return &Award{
-		ID:            uuid.NewString(),
-		ActivityID:    job.activity.ID,
-		StudentID:     p.student.ID,
-		AchievementID: p.achievement.ID,
-		UploadID:      job.uploadID,
-		Status:        AwardActive,
-		IssuedAt:      issuedAt,
-		Credential:    Credential{ID: credID, KeyID: keyID, JWS: jws, Document: doc},
+		ID:               uuid.NewString(),
+		ActivityID:       job.activity.ID,
+		StudentID:        p.student.ID,
+		AchievementID:    p.achievement.ID,
+		UploadID:         job.uploadID,
+		Status:           AwardActive,
+		IssuedAt:         issuedAt,
+		SessionsAttended: p.row.SessionsAttended,
+		SessionsTotal:    p.row.SessionsTotal,
+		Credential: Credential{
+			ID:          credID,
+			KeyID:       keyID,
+			JWS:         jws,
+			Document:    doc,
+			IssuedAt:    issuedAt,
+			Status:      CredentialActive,
+			StatusEntry: p.status,
+		},
 	}, nil
 }

@@ -64,11 +64,12 @@ type Store interface {
 	// ExistingAwards reports the existing awards for an activity among the given
 	// students (by internal id), keyed by AwardKey.
 	ExistingAwards(ctx context.Context, activityID string, studentIDs []string) (map[AwardKey]bool, error)
-	// RecordUpload writes the upload, then calls fill, which hands awards to
-	// write in batches, all in one transaction: on any error nothing is kept.
-	// An award that already exists (same activity, student, achievement)
-	// makes write return ErrConflict.
-	RecordUpload(ctx context.Context, u *Upload, fill func(write func([]*Award) error) error) error
+	// RecordUpload writes the upload, then calls fill with the upload's
+	// transaction, in which fill reserves status entries and writes awards
+	// in batches: on any error nothing is kept. An award that already
+	// exists (same activity, student, achievement) makes tx.Write return
+	// ErrConflict.
+	RecordUpload(ctx context.Context, u *Upload, fill func(tx UploadTx) error) error
 	Upload(ctx context.Context, id string) (*Upload, error)
 	// Uploads lists an activity's uploads, newest first, without the original file.
 	Uploads(ctx context.Context, activityID string) ([]*Upload, error)
@@ -78,6 +79,12 @@ type Store interface {
 	// Awards lists awards matching f, newest first.
 	Awards(ctx context.Context, f AwardFilter) ([]*Award, error)
 
+	// StatusList returns a status list without its bits.
+	StatusList(ctx context.Context, id string) (*StatusList, error)
+	// RevokedStatusIndexes lists the indexes of the revoked credentials in
+	// a status list, in ascending order.
+	RevokedStatusIndexes(ctx context.Context, listID string) ([]int, error)
+
 	// Audit appends an entry to the audit log.
 	Audit(ctx context.Context, e *AuditEntry) error
 	AuditEntries(ctx context.Context, limit int) ([]*AuditEntry, error)
@@ -85,6 +92,31 @@ type Store interface {
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// StatusAllocator reserves entries in revocation status lists inside a
+// store transaction.
+type StatusAllocator interface {
+	// AllocateStatus reserves n entries at random free indexes of the
+	// newest status list, and starts a new list when that one is full. An
+	// index reserved by a transaction that commits is never handed out
+	// again; one reserved by a transaction that rolls back was never
+	// published and becomes free again. Transactions that run at the same
+	// time never receive the same entry.
+	AllocateStatus(n int) ([]StatusEntry, error)
+}
+
+// UploadTx is the transaction of RecordUpload. Its methods must be called
+// from fill's goroutine only.
+type UploadTx interface {
+	StatusAllocator
+
+	// Write inserts awards with their credentials. It fills in each
+	// award's empty ID, ActivityID (the upload's), UploadID, Status
+	// (active) and zero IssuedAt, and the credential's zero IssuedAt
+	// (the award's) and empty Status (active). After its first error it
+	// returns that error again without writing.
+	Write(awards []*Award) error
 }
 
 // AwardKey identifies an award by what makes it unique.

@@ -149,25 +149,65 @@ const (
 	AwardRevoked AwardStatus = "revoked"
 )
 
-// Award is one achievement given to one student for one activity. It owns
-// exactly one credential.
+// Award is one achievement given to one student for one activity. It has
+// one current credential at a time: a correction or a key compromise
+// replaces it with a successor, and the replaced credential stays
+// resolvable at its URL, revoked.
 type Award struct {
 	ID            string
 	ActivityID    string
 	StudentID     string
 	AchievementID string
 	UploadID      string
-	Status        AwardStatus
-	IssuedAt      time.Time
-	Credential    Credential
+	Status        AwardStatus // revoked when its credential was revoked without a successor
+	IssuedAt      time.Time   // when the award's first credential was issued
+
+	// SessionsAttended and SessionsTotal come from the attendance row that
+	// earned the award, so that a re-issued credential states them again.
+	// Both are 0 for awards issued before they were recorded.
+	SessionsAttended int
+	SessionsTotal    int
+
+	// Credential is the award's current credential. AwardByCredential
+	// returns the credential that was asked for here instead, which may be
+	// a replaced one.
+	Credential Credential
 }
 
-// Credential is the signed OpenBadgeCredential of an award.
+// CredentialStatus tells whether a credential is still valid as far as
+// the issuer is concerned.
+type CredentialStatus string
+
+// Credential statuses. A revoked credential has its bit set in its status list.
+const (
+	CredentialActive  CredentialStatus = "active"
+	CredentialRevoked CredentialStatus = "revoked"
+)
+
+// Credential is a signed OpenBadgeCredential of an award.
 type Credential struct {
 	ID       string // UUID; the credential's URL is <base>/credentials/<ID>
 	KeyID    string // signing key id
 	JWS      string // compact JWS (VC-JWT)
 	Document []byte // the credential JSON without JWT claims
+	IssuedAt time.Time
+	Status   CredentialStatus
+
+	// StatusEntry is the credential's place in a revocation status list. It
+	// is zero for credentials issued before status lists existed, which
+	// carry no credentialStatus.
+	StatusEntry StatusEntry
+
+	Revocation Revocation // zero unless Status is revoked
+	Replaces   string     // id of the credential this one corrected, if any
+	ReplacedBy string     // id of the successor, when this one was replaced
+}
+
+// Revocation records who revoked a credential, when and why.
+type Revocation struct {
+	At     time.Time
+	Reason string
+	By     string // id of the user, or "system" for commands run on the server
 }
 
 // AuditEntry is one line of the append-only audit log.

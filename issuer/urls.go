@@ -3,6 +3,7 @@ package issuer
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -34,6 +35,17 @@ func (u URLs) Achievement(id string) string { return u.Base + "/achievements/" +
 // AchievementImage returns the URL of an achievement's image; ext is "svg" or "png".
 func (u URLs) AchievementImage(id, ext string) string {
 	return u.Base + "/achievements/" + id + "/image." + ext
+}
+
+// StatusList returns the URL of a status list credential, which is both its
+// id and its address.
+func (u URLs) StatusList(id string) string { return u.Base + "/status/" + id }
+
+// StatusEntry returns the id of a credential's entry in a status list:
+// <list URL>#<index>. Bitstring Status List v1.0 forbids the list URL
+// itself as the entry's id.
+func (u URLs) StatusEntry(e StatusEntry) string {
+	return u.StatusList(e.ListID) + "#" + strconv.Itoa(e.Index)
 }
 
 // Profile returns the URL of the issuer Profile JSON.

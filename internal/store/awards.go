@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/laurel-badges/laurel/issuer"
@@ -93,21 +94,41 @@ ORDER BY created_at DESC, id`
 	return out, nil
 }
 
+// awardColumns selects an award (alias a) with one of its credentials
+// (alias c), in the order scanAward reads them.
 const awardColumns = `
-	id,
-	activity_id,
-	student_id,
-	achievement_id,
-	upload_id,
-	status,
-	issued_at,
-	credential_id,
-	credential_key_id,
-	credential_jws,
-	credential_document`
+	a.id,
+	a.activity_id,
+	a.student_id,
+	a.achievement_id,
+	a.upload_id,
+	a.status,
+	a.issued_at,
+	a.sessions_attended,
+	a.sessions_total,
+	c.id,
+	c.key_id,
+	c.jws,
+	c.document,
+	c.issued_at,
+	c.status,
+	c.status_list_id,
+	c.status_index,
+	c.revoked_at,
+	c.revocation_reason,
+	c.revoked_by,
+	c.replaces,
+	c.replaced_by`
+
+// awardWithCurrentCredential joins each award to its current credential.
+const awardWithCurrentCredential = `
+FROM awards a
+JOIN credentials c ON c.id = a.credential_id`
 
 func scanAward(row rowScanner) (*issuer.Award, error) {
 	a := &issuer.Award{}
+	c := &a.Credential
+	var statusIndex sql.NullInt64
 	err := row.Scan(
 		&a.ID,
 		&a.ActivityID,
@@ -116,22 +137,33 @@ func scanAward(row rowScanner) (*issuer.Award, error) {
 		textDest(&a.UploadID),
 		&a.Status,
 		timeDest(&a.IssuedAt),
-		&a.Credential.ID,
-		&a.Credential.KeyID,
-		&a.Credential.JWS,
-		bytesDest(&a.Credential.Document),
+		&a.SessionsAttended,
+		&a.SessionsTotal,
+		&c.ID,
+		&c.KeyID,
+		&c.JWS,
+		bytesDest(&c.Document),
+		timeDest(&c.IssuedAt),
+		&c.Status,
+		textDest(&c.StatusEntry.ListID),
+		&statusIndex,
+		timeDest(&c.Revocation.At),
+		&c.Revocation.Reason,
+		&c.Revocation.By,
+		textDest(&c.Replaces),
+		textDest(&c.ReplacedBy),
 	)
 	if err != nil {
 		return nil, err
 	}
+	c.StatusEntry.Index = int(statusIndex.Int64)
 	return a, nil
 }
 
 // Award returns the award with id.
 func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
-	const q = `SELECT` + awardColumns + `
-FROM awards
-WHERE id = ?`
+	const q = `SELECT` + awardColumns + awardWithCurrentCredential + `
+WHERE a.id = ?`
 
 	a, err := scanAward(db.conn().queryRow(ctx, q, id))
 	if err != nil {
@@ -141,11 +173,13 @@ WHERE id = ?`
 }
 
 // AwardByCredential returns the award that owns the credential with
-// credentialID.
+// credentialID, with that credential in Award.Credential, whether it is
+// the award's current credential or one that was replaced.
 func (db *DB) AwardByCredential(ctx context.Context, credentialID string) (*issuer.Award, error) {
 	const q = `SELECT` + awardColumns + `
-FROM awards
-WHERE credential_id = ?`
+FROM credentials c
+JOIN awards a ON a.id = c.award_id
+WHERE c.id = ?`
 
 	a, err := scanAward(db.conn().queryRow(ctx, q, credentialID))
 	if err != nil {
@@ -163,27 +197,26 @@ func (db *DB) Awards(ctx context.Context, f issuer.AwardFilter) ([]*issuer.Award
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 
-	q := `SELECT` + awardColumns + `
-FROM awards
+	q := `SELECT` + awardColumns + awardWithCurrentCredential + `
 WHERE 1 = 1`
 	var args []any
 	if f.ActivityID != "" {
 		q += `
-	AND activity_id = ?`
+	AND a.activity_id = ?`
 		args = append(args, f.ActivityID)
 	}
 	if f.StudentID != "" {
 		q += `
-	AND student_id = ?`
+	AND a.student_id = ?`
 		args = append(args, f.StudentID)
 	}
 	if f.UploadID != "" {
 		q += `
-	AND upload_id = ?`
+	AND a.upload_id = ?`
 		args = append(args, f.UploadID)
 	}
 	q += `
-ORDER BY issued_at DESC, id
+ORDER BY a.issued_at DESC, a.id
 LIMIT ? OFFSET ?`
 	args = append(args, limit, offset)
 

@@ -59,7 +59,7 @@ func benchmarkRecordUpload(b *testing.B, db *DB) {
 		b.StartTimer()
 
 		upload := &issuer.Upload{ActivityID: activity.ID, Filename: "attendance.csv", Original: original, RowCount: benchAwards}
-		err := db.RecordUpload(b.Context(), upload, func(write func([]*issuer.Award) error) error {
+		err := db.RecordUpload(b.Context(), upload, func(tx issuer.UploadTx) error {
 			batch := make([]*issuer.Award, 0, benchBatch)
 			for _, st := range students {
 				batch = append(batch, &issuer.Award{
@@ -73,13 +73,13 @@ func benchmarkRecordUpload(b *testing.B, db *DB) {
 					},
 				})
 				if len(batch) == benchBatch {
-					if err := write(batch); err != nil {
+					if err := tx.Write(batch); err != nil {
 						return err
 					}
 					batch = batch[:0]
 				}
 			}
-			return write(batch)
+			return tx.Write(batch)
 		})
 		if err != nil {
 			b.Fatalf("RecordUpload: %v", err)

@@ -34,6 +34,12 @@ type dialect struct {
 	// boolean row.
 	tableExists string
 
+	// skipLocked ends a subquery that picks rows to update, so that rows
+	// locked by another transaction are skipped instead of waited for.
+	// Empty on SQLite, where a writing transaction holds the database's
+	// write lock and so no row is locked by another one.
+	skipLocked string
+
 	// lockMigrations runs first in every migration transaction, so that
 	// two processes migrating at once apply each file once. Empty on SQLite,
 	// where the IMMEDIATE transaction already holds the database's write lock.
@@ -51,6 +57,7 @@ var postgresDialect = &dialect{
 	numbered:    true,
 	noLimit:     nil,
 	tableExists: `SELECT to_regclass(?) IS NOT NULL`,
+	skipLocked:  "\n\t\tFOR UPDATE SKIP LOCKED",
 	// A transaction-level advisory lock is released at commit or rollback,
 	// so a failed migration cannot leave it held. The key is derived from
 	// the current schema, so that databases in different schemas of one

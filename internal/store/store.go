@@ -9,8 +9,9 @@
 //
 // Driver errors are translated by error code: sql.ErrNoRows becomes
 // issuer.ErrNotFound, a unique violation issuer.ErrConflict, a foreign key
-// violation issuer.ErrNotFound (the referenced record is missing) and a
-// CHECK or NOT NULL violation issuer.ErrInvalid.
+// violation issuer.ErrNotFound (the referenced record is missing), a
+// CHECK or NOT NULL violation issuer.ErrInvalid, and a PostgreSQL deadlock
+// or serialization failure issuer.ErrConflict.
 package store
 
 import (
@@ -139,6 +140,7 @@ const (
 	uniqueViolation
 	foreignKeyViolation
 	checkViolation
+	lostRace
 )
 
 // classify reads the constraint kind from the driver's error code.
@@ -166,6 +168,10 @@ func classify(err error) violation {
 			return foreignKeyViolation
 		case "23514", "23502":
 			return checkViolation
+		case "40P01", "40001":
+			// deadlock_detected and serialization_failure: the transaction
+			// lost a race with another one and may be run again.
+			return lostRace
 		}
 	}
 	return noViolation
@@ -185,6 +191,8 @@ func storeError(op string, err error) error {
 		return fmt.Errorf("%s: %w: a referenced record does not exist: %w", op, issuer.ErrNotFound, err)
 	case checkViolation:
 		return fmt.Errorf("%s: %w: %w", op, issuer.ErrInvalid, err)
+	case lostRace:
+		return fmt.Errorf("%s: %w: another transaction ran at the same time: %w", op, issuer.ErrConflict, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

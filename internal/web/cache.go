@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -30,8 +28,12 @@ const (
 // Cache-Control. http.ServeContent returns 304 for a matching If-None-Match
 // and handles HEAD and Range. The caller sets Content-Type.
 func serveCached(w http.ResponseWriter, r *http.Request, body []byte, cacheControl string) {
-	sum := sha256.Sum256(body)
-	w.Header().Set("ETag", `"`+base64.RawURLEncoding.EncodeToString(sum[:18])+`"`)
+	serveWithETag(w, r, body, strongETag(body), cacheControl)
+}
+
+// serveWithETag is serveCached with an entity tag the caller computed.
+func serveWithETag(w http.ResponseWriter, r *http.Request, body []byte, etag, cacheControl string) {
+	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", cacheControl)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }

@@ -122,6 +122,7 @@ func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/.well-known/jwks.json", s.jwks)
 	r.Get("/issuer", s.issuerProfile)
 	r.Get("/credentials/{id}", s.credential)
+	r.Get("/status/{id}", s.statusList)
 	r.Get("/achievements/{id}", s.publicAchievement)
 	r.Get("/achievements/{id}/image.{ext}", s.achievementImage)
 	r.Get("/activities/{id}", s.publicActivity)

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) issuer.Store) {
 		{"SigningKeys", signingKeyCases},
 		{"RecordUpload", recordUploadCases},
 		{"Awards", awardCases},
+		{"StatusLists", statusCases},
 		{"Audit", auditCases},
 		{"Ping", pingCases},
 	}
@@ -226,8 +227,8 @@ func newUpload(activity *issuer.Activity) *issuer.Upload {
 func recordAwards(t testing.TB, s issuer.Store, activity *issuer.Activity, awards ...*issuer.Award) *issuer.Upload {
 	t.Helper()
 	u := newUpload(activity)
-	err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-		return write(awards)
+	err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+		return tx.Write(awards)
 	})
 	requireNoError(t, "record upload", err)
 	return u

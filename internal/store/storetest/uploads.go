@@ -61,11 +61,11 @@ var recordUploadCases = []testCase{
 		}
 		u := newUpload(f.activity)
 		u.UploadedBy = uploader.ID
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			if err := write(awards[:2]); err != nil {
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			if err := tx.Write(awards[:2]); err != nil {
 				return err
 			}
-			return write(awards[2:])
+			return tx.Write(awards[2:])
 		})
 		requireNoError(t, "RecordUpload", err)
 
@@ -97,8 +97,8 @@ var recordUploadCases = []testCase{
 		u.ID = ""
 
 		before := time.Now()
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			return write([]*issuer.Award{a})
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			return tx.Write([]*issuer.Award{a})
 		})
 		after := time.Now()
 		requireNoError(t, "RecordUpload", err)
@@ -119,8 +119,8 @@ var recordUploadCases = []testCase{
 		for i, st := range f.students {
 			u := newUpload(f.activity)
 			u.CreatedAt = hours(i)
-			err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-				return write([]*issuer.Award{newAward(f.activity, st, f.achievements[0])})
+			err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+				return tx.Write([]*issuer.Award{newAward(f.activity, st, f.achievements[0])})
 			})
 			requireNoError(t, "RecordUpload", err)
 			listed := *u
@@ -136,7 +136,7 @@ var recordUploadCases = []testCase{
 	{"empty upload kept", func(t *testing.T, s issuer.Store) {
 		f := newUploadFixture(t, s, 1)
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(func([]*issuer.Award) error) error { return nil })
+		err := s.RecordUpload(t.Context(), u, func(issuer.UploadTx) error { return nil })
 		requireNoError(t, "RecordUpload", err)
 
 		got, err := s.Upload(t.Context(), u.ID)
@@ -147,8 +147,8 @@ var recordUploadCases = []testCase{
 		f := newUploadFixture(t, s, 2)
 		errFill := errors.New("signing failed")
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			if err := write([]*issuer.Award{newAward(f.activity, f.students[0], f.achievements[0])}); err != nil {
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			if err := tx.Write([]*issuer.Award{newAward(f.activity, f.students[0], f.achievements[0])}); err != nil {
 				return err
 			}
 			return errFill
@@ -159,8 +159,8 @@ var recordUploadCases = []testCase{
 	{"conflict inside batch keeps nothing", func(t *testing.T, s issuer.Store) {
 		f := newUploadFixture(t, s, 2)
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			return write([]*issuer.Award{
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			return tx.Write([]*issuer.Award{
 				newAward(f.activity, f.students[0], f.achievements[0]),
 				newAward(f.activity, f.students[1], f.achievements[0]),
 				newAward(f.activity, f.students[0], f.achievements[0]),
@@ -175,11 +175,11 @@ var recordUploadCases = []testCase{
 		recordAwards(t, s, f.activity, first)
 
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			if err := write([]*issuer.Award{newAward(f.activity, f.students[1], f.achievements[0])}); err != nil {
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			if err := tx.Write([]*issuer.Award{newAward(f.activity, f.students[1], f.achievements[0])}); err != nil {
 				return err
 			}
-			return write([]*issuer.Award{newAward(f.activity, f.students[0], f.achievements[0])})
+			return tx.Write([]*issuer.Award{newAward(f.activity, f.students[0], f.achievements[0])})
 		})
 		assertErrorIs(t, "RecordUpload", err, issuer.ErrConflict)
 
@@ -194,12 +194,12 @@ var recordUploadCases = []testCase{
 		f := newUploadFixture(t, s, 2)
 		u := newUpload(f.activity)
 		var writeErrs []error
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
 			a := newAward(f.activity, f.students[0], f.achievements[0])
 			writeErrs = append(writeErrs,
-				write([]*issuer.Award{a}),
-				write([]*issuer.Award{a}),
-				write([]*issuer.Award{newAward(f.activity, f.students[1], f.achievements[0])}),
+				tx.Write([]*issuer.Award{a}),
+				tx.Write([]*issuer.Award{a}),
+				tx.Write([]*issuer.Award{newAward(f.activity, f.students[1], f.achievements[0])}),
 			)
 			return nil
 		})
@@ -219,8 +219,8 @@ var recordUploadCases = []testCase{
 		second := newAward(f.activity, f.students[1], f.achievements[0])
 		second.Credential.ID = first.Credential.ID
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			return write([]*issuer.Award{second})
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			return tx.Write([]*issuer.Award{second})
 		})
 		assertErrorIs(t, "RecordUpload", err, issuer.ErrConflict)
 		assertNothingKept(t, s, u)
@@ -229,8 +229,8 @@ var recordUploadCases = []testCase{
 		f := newUploadFixture(t, s, 1)
 		ghost := &issuer.Student{ID: uuid.NewString()}
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			return write([]*issuer.Award{newAward(f.activity, ghost, f.achievements[0])})
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			return tx.Write([]*issuer.Award{newAward(f.activity, ghost, f.achievements[0])})
 		})
 		assertErrorIs(t, "RecordUpload", err, issuer.ErrNotFound)
 		assertNothingKept(t, s, u)
@@ -238,7 +238,7 @@ var recordUploadCases = []testCase{
 	{"unknown activity not found", func(t *testing.T, s issuer.Store) {
 		u := newUpload(&issuer.Activity{ID: uuid.NewString()})
 		called := false
-		err := s.RecordUpload(t.Context(), u, func(func([]*issuer.Award) error) error {
+		err := s.RecordUpload(t.Context(), u, func(issuer.UploadTx) error {
 			called = true
 			return nil
 		})
@@ -251,8 +251,8 @@ var recordUploadCases = []testCase{
 		f := newUploadFixture(t, s, 1)
 		other := createActivity(t, s, "Other", f.achievements[0].ID)
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
-			return write([]*issuer.Award{newAward(other, f.students[0], f.achievements[0])})
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			return tx.Write([]*issuer.Award{newAward(other, f.students[0], f.achievements[0])})
 		})
 		assertErrorIs(t, "RecordUpload", err, issuer.ErrInvalid)
 		assertNothingKept(t, s, u)
@@ -261,20 +261,20 @@ var recordUploadCases = []testCase{
 		const students, batch = 1000, 150
 		f := newUploadFixture(t, s, students)
 		u := newUpload(f.activity)
-		err := s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
 			var awards []*issuer.Award
 			for _, st := range f.students {
 				for _, a := range f.achievements {
 					awards = append(awards, newAward(f.activity, st, a))
 					if len(awards) == batch {
-						if err := write(awards); err != nil {
+						if err := tx.Write(awards); err != nil {
 							return err
 						}
 						awards = nil
 					}
 				}
 			}
-			return write(awards)
+			return tx.Write(awards)
 		})
 		requireNoError(t, "RecordUpload", err)
 		assertEqual(t, "AwardCount", u.AwardCount, 2*students)
@@ -296,9 +296,9 @@ var recordUploadCases = []testCase{
 		for i, act := range acts {
 			wg.Go(func() {
 				u := newUpload(act)
-				errs[i] = s.RecordUpload(t.Context(), u, func(write func([]*issuer.Award) error) error {
+				errs[i] = s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
 					for _, st := range f.students {
-						if err := write([]*issuer.Award{newAward(act, st, f.achievements[0])}); err != nil {
+						if err := tx.Write([]*issuer.Award{newAward(act, st, f.achievements[0])}); err != nil {
 							return err
 						}
 					}
