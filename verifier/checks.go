@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -20,6 +21,11 @@ const unversionedOBContext = "https://purl.imsglobal.org/spec/ob/v3p0/context.js
 // checkContext checks the order of @context: the base context of the
 // credential's data model first, then an OB 3.0 context.
 func checkContext(r *Result, c *credential) {
+	if c.contextErr != nil {
+		reportContextError(r, c.contextErr)
+		return
+	}
+
 	base := contextVCv2
 	if c.version == 1 {
 		base = contextVCv1
@@ -42,6 +48,17 @@ func checkContext(r *Result, c *credential) {
 	default:
 		r.pass(CheckContext, "The credential names the required contexts in the required order.")
 	}
+}
+
+// reportContextError reports a JSON-LD problem. An unknown context leaves
+// the verdict open, because the verifier cannot read the credential's
+// terms; any other problem fails.
+func reportContextError(r *Result, err error) {
+	if errors.Is(err, ErrUnknownContext) {
+		r.undetermined(CheckContext, err, fmt.Sprintf("The credential could not be read as JSON-LD: %v. Ask the issuer to use the published, versioned contexts.", err))
+		return
+	}
+	r.fail(CheckContext, err, fmt.Sprintf("The credential's JSON-LD is not valid: %v.", err))
 }
 
 // checkType requires VerifiableCredential and OpenBadgeCredential (or its

@@ -25,6 +25,10 @@ type credential struct {
 	issuerName string
 	subject    map[string]any // nil when credentialSubject is not one object
 	subjectID  string
+
+	// contextErr is the JSON-LD problem found while checking a proof;
+	// the context check reports it.
+	contextErr error
 }
 
 func newCredential(doc map[string]any, raw []byte, version int) *credential {

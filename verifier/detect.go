@@ -59,8 +59,8 @@ func looksLikeJWS(data []byte) bool {
 	return dots > 0
 }
 
-// verifyJSON verifies a credential given as JSON. Only the content checks
-// run in full: Data Integrity proofs are not verified yet.
+// verifyJSON verifies a credential given as JSON, with its embedded Data
+// Integrity proofs.
 func (v *Verifier) verifyJSON(ctx context.Context, r *Result, data []byte, calls call) {
 	doc, err := decodeObject(data)
 	if err != nil {
@@ -81,7 +81,7 @@ func (v *Verifier) verifyJSON(ctx context.Context, r *Result, data []byte, calls
 	r.Format = "json"
 	r.pass(CheckFormat, "The input is a credential in JSON, which must carry its proof inside.")
 
-	checkEmbeddedProof(r, c)
+	v.checkEmbeddedProof(ctx, r, c)
 	v.checkContent(ctx, r, c, v.own[c.issuerID], time.Time{}, calls)
 }
 
@@ -101,27 +101,10 @@ func wrapperMessage(doc map[string]any) string {
 	return "This JSON has neither @context nor type, so it is not a credential; expected a compact JWS or a credential."
 }
 
-// checkEmbeddedProof reports the proof of a JSON credential.
-// TODO: verify DataIntegrityProof (eddsa-rdfc-2022, eddsa-2022) and
-// Ed25519Signature2020 proofs.
-func checkEmbeddedProof(r *Result, c *credential) {
-	proofs := objects(c.doc["proof"])
-	if len(proofs) == 0 {
-		r.fail(CheckSignature, ErrSignature, "The credential carries no proof, so nothing shows who issued it or that it is unchanged.")
-		r.skip(CheckIssuerKey, ErrNotChecked, "No key was looked up because there is no proof.")
-		return
-	}
-
-	p := proofs[0]
-	switch typ := str(p, "type"); typ {
-	case "DataIntegrityProof", "Ed25519Signature2020":
-		suite := str(p, "cryptosuite")
-		if suite == "" {
-			suite = typ
-		}
-		r.undetermined(CheckSignature, ErrNotChecked, fmt.Sprintf("Data Integrity proofs are not checked yet (%s), so the signature was not verified.", suite))
-	default:
-		r.undetermined(CheckSignature, ErrNotChecked, fmt.Sprintf("The proof type %q is not supported, so the signature was not verified.", typ))
-	}
-	r.skip(CheckIssuerKey, ErrNotChecked, "The issuer's key was not looked up because the proof was not checked.")
+// checkEmbeddedProof adds the signature and issuer_key checks of a JSON
+// credential from its Data Integrity proofs.
+func (v *Verifier) checkEmbeddedProof(ctx context.Context, r *Result, c *credential) {
+	o := v.verifyEmbeddedProofs(ctx, c.doc, c.issuerID)
+	c.contextErr = o.contextErr
+	r.Checks = append(r.Checks, o.signature, o.binding)
 }

@@ -13,15 +13,23 @@
 // request, the recipient.
 //
 // Revocation is checked for BitstringStatusListEntry status entries: the
-// status list credential must be a VC-JWT of the same issuer, verified like
-// a badge.
+// status list credential must be a VC-JWT or a Data Integrity-signed
+// credential of the same issuer, verified like a badge.
 //
 // Every URL is fetched by one fetcher that allows only https and rejects
 // private, loopback, link-local and metadata addresses at connect time. It
 // bounds sizes, time and redirects, and caches key documents briefly and
 // status lists for at most a minute. JSON-LD contexts are never fetched.
 //
-// Data Integrity proofs, status lists signed with them and other status
-// types are reported as not checked yet, which leaves the verdict
-// Indeterminate.
+// A credential in JSON must carry a Data Integrity proof: DataIntegrityProof
+// with the cryptosuite eddsa-rdfc-2022, or the deprecated eddsa-2022 and
+// Ed25519Signature2020, which verify with a warning. The document is first
+// expanded as JSON-LD 1.1 in safe mode, so a term that no context defines
+// and a redefined protected term are context errors. Then it is
+// canonicalized with RDFC-1.0 and the Ed25519 signature is checked over
+// sha256(proof configuration) ‖ sha256(document). Contexts come only from
+// package schemas; an unknown context URL leaves the verdict
+// Indeterminate. Status lists with such proofs are verified the same way.
+// Status types other than BitstringStatusListEntry are reported as not
+// checked, which leaves the verdict Indeterminate.
 package verifier

@@ -115,6 +115,19 @@ var (
 	// recipient the caller asked about.
 	ErrRecipientMismatch = errors.New("recipient does not match")
 
+	// ErrContext marks a credential whose JSON-LD cannot be read: an
+	// unknown context, a term no context defines or a redefined protected
+	// term.
+	ErrContext = errors.New("JSON-LD context error")
+	// ErrUnknownContext marks a context URL that the verifier does not
+	// embed; it also wraps ErrContext. Contexts are never fetched.
+	ErrUnknownContext = errors.New("unknown or changed context")
+	// ErrUnsupportedProof marks a proof type or cryptosuite that the
+	// verifier does not implement.
+	ErrUnsupportedProof = errors.New("proof type not supported")
+	// ErrDeprecatedProof marks a proof that verified with a suite that
+	// eddsa-rdfc-2022 replaced: eddsa-2022 or Ed25519Signature2020.
+	ErrDeprecatedProof = errors.New("deprecated proof suite")
 	// ErrNotChecked marks a required check that this version cannot do yet.
 	ErrNotChecked = errors.New("not checked")
 )
@@ -154,6 +167,10 @@ var errorCodes = []struct {
 	{ErrStatusListLength, "status_list_length_error"},
 	{ErrStatusRange, "status_range_error"},
 	{ErrRecipientMismatch, "recipient_mismatch"},
+	{ErrUnknownContext, "unknown_context"},
+	{ErrContext, "context_error"},
+	{ErrUnsupportedProof, "unsupported_proof"},
+	{ErrDeprecatedProof, "deprecated_proof"},
 	{ErrNotChecked, "not_checked"},
 }
 

@@ -84,10 +84,11 @@ func FuzzVerifyJSON(f *testing.F) {
 		if len(r.Checks) == 0 || r.Checks[0].Name != verifier.CheckFormat {
 			t.Fatalf("first check is not the format check: %+v", r.Checks)
 		}
-		// No Data Integrity proof is verified yet, so JSON input can never
-		// be accepted.
-		if strings.HasPrefix(strings.TrimSpace(input), "{") && r.Verdict.Acceptable() {
-			t.Fatalf("JSON input accepted as %s:\n%s", r.Verdict, describe(r))
+		// Accepted input must carry a signature that verified.
+		if r.Verdict.Acceptable() {
+			if sig := r.Check(verifier.CheckSignature); sig == nil || (sig.Outcome != verifier.Pass && sig.Outcome != verifier.Warn) {
+				t.Fatalf("input accepted as %s without a verified signature:\n%s", r.Verdict, describe(r))
+			}
 		}
 		for _, c := range r.Checks {
 			if c.Outcome != verifier.Pass && c.Err == nil && c.Code != "" {

@@ -259,7 +259,7 @@ func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *crede
 	case detect(data) == kindJWS:
 		return v.verifyStatusListJWT(ctx, string(data), listURL, c)
 	case detect(data) == kindJSON:
-		return nil, statusUnknown(ErrNotChecked, fmt.Sprintf("Revocation status is not checked yet: the status list at %s carries a Data Integrity proof, which is not checked yet.", listURL))
+		return v.verifyStatusListJSON(ctx, data, listURL, c)
 	}
 	return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The document at %s is not a status list credential (STATUS_VERIFICATION_ERROR).", listURL))
 }
@@ -295,6 +295,43 @@ func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL str
 		return invalid("%s", strings.TrimSuffix(problem, "."))
 	}
 
+	if payload["iss"] != nil && payload["iss"] != lc.issuerID {
+		return invalid("its iss claim %v differs from its issuer", payload["iss"])
+	}
+	return v.useStatusList(lc, listURL, c, func() (Check, bool) { return v.statusListProof(ctx, jws, lc, listURL) })
+}
+
+// verifyStatusListJSON verifies a status list credential in JSON with an
+// embedded Data Integrity proof, like a badge.
+func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listURL string, c *credential) (*statusList, Check) {
+	doc, err := decodeObject(data)
+	if err != nil {
+		return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: it is not a JSON object: %v (STATUS_VERIFICATION_ERROR).", listURL, err))
+	}
+	version := contextVersion(doc)
+	if version == 0 {
+		version = 2
+	}
+	lc := newCredential(doc, data, version)
+
+	return v.useStatusList(lc, listURL, c, func() (Check, bool) {
+		o := v.verifyEmbeddedProofs(ctx, lc.doc, lc.issuerID)
+		if o.contextErr != nil {
+			return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %v (STATUS_VERIFICATION_ERROR).", listURL, o.contextErr)), false
+		}
+		return judgeListProof(&o.signature, &o.binding, listURL)
+	})
+}
+
+// useStatusList checks a decoded status list credential: its type, that
+// the badge's issuer issued it, its proof (by proof), its validity period
+// and its subject. It returns the list, or nil and the check to report.
+func (v *Verifier) useStatusList(lc *credential, listURL string, c *credential, proof func() (Check, bool)) (*statusList, Check) {
+	invalid := func(format string, args ...any) (*statusList, Check) {
+		msg := fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR).", listURL, fmt.Sprintf(format, args...))
+		return nil, statusCheck(Fail, ErrStatusVerification, msg)
+	}
+
 	types, _ := stringList(lc.doc["type"])
 	switch {
 	case !slices.Contains(types, "BitstringStatusListCredential"):
@@ -302,11 +339,9 @@ func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL str
 	case lc.issuerID != c.issuerID:
 		// NOTE: lists of another issuer are rejected; no option trusts them.
 		return invalid("it was issued by %s, not by the badge's issuer %s", lc.issuerID, c.issuerID)
-	case payload["iss"] != nil && payload["iss"] != lc.issuerID:
-		return invalid("its iss claim %v differs from its issuer", payload["iss"])
 	}
 
-	if check, ok := v.statusListProof(ctx, jws, lc, listURL); !ok {
+	if check, ok := proof(); !ok {
 		return nil, check
 	}
 	if msg := v.statusListDates(lc); msg != "" {
@@ -331,12 +366,17 @@ func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL str
 func (v *Verifier) statusListProof(ctx context.Context, jws *JWS, lc *credential, listURL string) (check Check, ok bool) {
 	scratch := &Result{}
 	v.checkJWTProof(ctx, scratch, jws, lc)
-	sig, bind := scratch.Check(CheckSignature), scratch.Check(CheckIssuerKey)
+	return judgeListProof(scratch.Check(CheckSignature), scratch.Check(CheckIssuerKey), listURL)
+}
 
+// judgeListProof turns the signature and issuer_key checks of a status
+// list into the status check to report, or ok when the list can be used.
+// A deprecated but valid proof suite is accepted.
+func judgeListProof(sig, bind *Check, listURL string) (check Check, ok bool) {
 	switch {
 	case sig.required:
 		return statusUnknown(sig.Err, fmt.Sprintf("Revocation status could not be checked because the key of the status list at %s could not be obtained: %s (STATUS_RETRIEVAL_ERROR).", listURL, sig.Message)), false
-	case sig.Outcome != Pass:
+	case sig.Outcome != Pass && !(sig.Outcome == Warn && errors.Is(sig.Err, ErrDeprecatedProof)):
 		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR)", listURL, sig.Message)), false
 	case bind.required:
 		return statusUnknown(bind.Err, fmt.Sprintf("Revocation status could not be checked: %s (STATUS_RETRIEVAL_ERROR)", bind.Message)), false

@@ -204,9 +204,9 @@ func TestVerifyStatusListFailures(t *testing.T) {
 		{"HTML page", func(t *testing.T, ti *testIssuer) {
 			ti.serveDoc(path, servedDoc{body: []byte("<html><body>Status</body></html>")})
 		}, verifier.Invalid, verifier.Fail, "status_verification_error"},
-		{"Data Integrity list", func(t *testing.T, ti *testIssuer) {
+		{"JSON list without proof", func(t *testing.T, ti *testIssuer) {
 			ti.serveDoc(path, servedDoc{body: mustJSON(t, valid(ti))})
-		}, verifier.Indeterminate, verifier.Skip, "not_checked"},
+		}, verifier.Invalid, verifier.Fail, "status_verification_error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,299 @@
+package verifier
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"fmt"
+	"maps"
+	"net/url"
+	"strings"
+)
+
+// Proof types and cryptosuites of embedded proofs.
+const (
+	proofDataIntegrity  = "DataIntegrityProof"
+	proofEd25519Sig2020 = "Ed25519Signature2020"
+	suiteEdDSARDFC2022  = "eddsa-rdfc-2022"
+	suiteEdDSA2022      = "eddsa-2022" // draft name of eddsa-rdfc-2022, same algorithm
+)
+
+// acceptControllerDocument is the Accept header of controller documents.
+const acceptControllerDocument = "application/did+json, application/ld+json;q=0.9, application/json;q=0.8"
+
+// diOutcome is the result of checking the embedded proofs of a document.
+type diOutcome struct {
+	signature Check
+	binding   Check
+	// contextErr is set when the document's JSON-LD cannot be read; the
+	// signature was then not checked.
+	contextErr error
+}
+
+// verifyEmbeddedProofs checks the Data Integrity proofs of doc, whose
+// issuer is issuerID. Any one valid proof with purpose assertionMethod
+// suffices. Proofs of unknown types are skipped: next to a valid proof they
+// turn the signature check into a warning, and alone they leave it
+// undetermined.
+func (v *Verifier) verifyEmbeddedProofs(ctx context.Context, doc map[string]any, issuerID string) diOutcome {
+	proofs := objects(doc["proof"])
+	if len(proofs) == 0 {
+		return diOutcome{
+			signature: Check{Name: CheckSignature, Outcome: Fail, Err: ErrSignature, Code: codeOf(ErrSignature), Message: "The credential carries no proof, so nothing shows who issued it or that it is unchanged."},
+			binding:   skipped(CheckIssuerKey, ErrNotChecked, "No key was looked up because there is no proof."),
+		}
+	}
+
+	unsigned := maps.Clone(doc)
+	delete(unsigned, "proof")
+	if err := expandSafe(unsigned); err != nil {
+		return contextFailure(err)
+	}
+
+	var docHash [32]byte
+	hashed := false
+	var unknown []string
+	var last *diOutcome
+	for _, p := range proofs {
+		typ := str(p, "type")
+		if !supportedProof(p) {
+			unknown = append(unknown, proofName(p, typ))
+			continue
+		}
+		if !hashed {
+			canon, err := canonicalize(unsigned)
+			if err != nil {
+				return contextFailure(err)
+			}
+			docHash, hashed = sha256.Sum256([]byte(canon)), true
+		}
+		o := v.verifyProof(ctx, doc["@context"], p, issuerID, docHash)
+		if o.contextErr != nil {
+			return o
+		}
+		if o.signature.Outcome == Pass || o.signature.Outcome == Warn {
+			return withSkipped(o, unknown)
+		}
+		last = &o
+	}
+
+	if last != nil {
+		return *last
+	}
+	return diOutcome{
+		signature: Check{Name: CheckSignature, Outcome: Skip, Err: ErrUnsupportedProof, Code: codeOf(ErrUnsupportedProof), required: true,
+			Message: fmt.Sprintf("The credential's proofs are of types this verifier does not check (%s), so the signature was not verified. Supported are DataIntegrityProof with eddsa-rdfc-2022 or eddsa-2022, and Ed25519Signature2020.", strings.Join(unknown, ", "))},
+		binding: skipped(CheckIssuerKey, ErrNotChecked, "The issuer's key was not looked up because no proof could be checked."),
+	}
+}
+
+// withSkipped adds the proofs of unsupported types to a verified
+// signature check as a warning.
+func withSkipped(o diOutcome, unknown []string) diOutcome {
+	if len(unknown) == 0 {
+		return o
+	}
+	o.signature.Message += fmt.Sprintf(" Proofs of types this verifier does not check were skipped: %s.", strings.Join(unknown, ", "))
+	if o.signature.Outcome == Pass {
+		o.signature.Outcome, o.signature.Err, o.signature.Code = Warn, ErrUnsupportedProof, codeOf(ErrUnsupportedProof)
+	}
+	return o
+}
+
+// supportedProof reports whether p is a proof type and cryptosuite this
+// package verifies.
+func supportedProof(p map[string]any) bool {
+	switch str(p, "type") {
+	case proofDataIntegrity:
+		suite := str(p, "cryptosuite")
+		return suite == suiteEdDSARDFC2022 || suite == suiteEdDSA2022
+	case proofEd25519Sig2020:
+		return true
+	}
+	return false
+}
+
+func proofName(p map[string]any, typ string) string {
+	if suite := str(p, "cryptosuite"); suite != "" {
+		return fmt.Sprintf("%s (%s)", typ, suite)
+	}
+	if typ == "" {
+		return "a proof without type"
+	}
+	return typ
+}
+
+func skipped(name string, err error, message string) Check {
+	return Check{Name: name, Outcome: Skip, Err: err, Code: codeOf(err), Message: message}
+}
+
+// contextFailure reports a document whose JSON-LD cannot be read. The
+// signature is not blamed: the context check carries the error.
+func contextFailure(err error) diOutcome {
+	return diOutcome{
+		contextErr: err,
+		signature:  skipped(CheckSignature, ErrNotChecked, "The signature was not checked because the credential's JSON-LD contexts could not be read; see the context check."),
+		binding:    skipped(CheckIssuerKey, ErrNotChecked, "The issuer's key was not looked up because the signature was not checked."),
+	}
+}
+
+// verifyProof checks one supported proof against the hash of the
+// canonical document without proofs.
+func (v *Verifier) verifyProof(ctx context.Context, docContext any, p map[string]any, issuerID string, docHash [32]byte) diOutcome {
+	if purpose := str(p, "proofPurpose"); purpose != "assertionMethod" {
+		return proofFailure(ErrKeyNotAuthorized, fmt.Sprintf("The proof's purpose is %q; a credential must be signed for assertionMethod.", purpose))
+	}
+	sig, err := decodeProofValue(str(p, "proofValue"))
+	if err != nil {
+		return proofFailure(err, fmt.Sprintf("The proof's signature cannot be read: %v.", err))
+	}
+
+	config := maps.Clone(p)
+	delete(config, "proofValue")
+	if _, ok := config["@context"]; !ok || str(p, "type") == proofDataIntegrity {
+		config["@context"] = docContext
+	}
+	if err := expandSafe(config); err != nil {
+		return contextFailure(err)
+	}
+	canon, err := canonicalize(config)
+	if err != nil {
+		return contextFailure(err)
+	}
+	configHash := sha256.Sum256([]byte(canon))
+
+	kr, err := v.resolveVerificationMethod(ctx, str(p, "verificationMethod"), issuerID)
+	if err != nil {
+		return diOutcome{
+			signature: keyErrorCheck(err),
+			binding:   skipped(CheckIssuerKey, ErrNotChecked, "The key could not be tied to the issuer because it was not obtained."),
+		}
+	}
+	if len(kr.candidates) == 0 {
+		return diOutcome{signature: skipped(CheckSignature, ErrKeyNotBound, "The signature was not checked because the key does not belong to the issuer."), binding: kr.binding}
+	}
+
+	data := append(configHash[:], docHash[:]...)
+	for _, k := range kr.candidates {
+		pub, ok := k.key.(ed25519.PublicKey)
+		if !ok {
+			return diOutcome{signature: Check{Name: CheckSignature, Outcome: Fail, Err: ErrInvalidKey, Code: codeOf(ErrInvalidKey), Message: fmt.Sprintf("The proof names a %s key, but %s proofs need an Ed25519 key.", keyKind(k.key), proofName(p, str(p, "type")))}, binding: kr.binding}
+		}
+		if ed25519.Verify(pub, data, sig) {
+			return diOutcome{signature: verifiedCheck(p, signatureMessage(kr.origin, k.id)), binding: kr.binding}
+		}
+	}
+	return diOutcome{
+		signature: Check{Name: CheckSignature, Outcome: Fail, Err: ErrSignature, Code: codeOf(ErrSignature), Message: fmt.Sprintf("The Data Integrity proof does not match %s: the credential was changed after it was signed, or it was signed with another key.", kr.origin)},
+		binding:   kr.binding,
+	}
+}
+
+// verifiedCheck is the signature check of a proof that verified. The
+// suites that eddsa-rdfc-2022 replaced get a warning, because issuers
+// should move to it.
+func verifiedCheck(p map[string]any, message string) Check {
+	switch {
+	case str(p, "type") == proofEd25519Sig2020:
+		return Check{Name: CheckSignature, Outcome: Warn, Err: ErrDeprecatedProof, Code: codeOf(ErrDeprecatedProof),
+			Message: message + " The proof uses Ed25519Signature2020, an older suite that eddsa-rdfc-2022 replaced."}
+	case str(p, "cryptosuite") == suiteEdDSA2022:
+		return Check{Name: CheckSignature, Outcome: Warn, Err: ErrDeprecatedProof, Code: codeOf(ErrDeprecatedProof),
+			Message: message + " The proof uses eddsa-2022, the deprecated draft name of eddsa-rdfc-2022."}
+	}
+	return Check{Name: CheckSignature, Outcome: Pass, Message: message + " The proof uses eddsa-rdfc-2022."}
+}
+
+func proofFailure(err error, message string) diOutcome {
+	return diOutcome{
+		signature: Check{Name: CheckSignature, Outcome: Fail, Err: err, Code: codeOf(err), Message: message},
+		binding:   skipped(CheckIssuerKey, ErrNotChecked, "No key was looked up because the proof is malformed."),
+	}
+}
+
+// keyErrorCheck turns a key resolution error into the signature check, as
+// reportKeyError does for tokens.
+func keyErrorCheck(err error) Check {
+	var r Result
+	reportKeyError(&r, err)
+	return r.Checks[0]
+}
+
+// decodeProofValue decodes a multibase base58btc ('z') Ed25519 signature.
+func decodeProofValue(s string) ([]byte, error) {
+	if len(s) < 2 || s[0] != 'z' {
+		return nil, fmt.Errorf("%w: proofValue %q is not multibase base58btc (it must start with \"z\")", ErrMalformed, shorten(s))
+	}
+	if len(s) > 2*ed25519.SignatureSize {
+		return nil, fmt.Errorf("%w: proofValue has %d characters, more than an Ed25519 signature needs", ErrMalformed, len(s))
+	}
+	sig, err := decodeBase58(s[1:])
+	if err != nil {
+		return nil, fmt.Errorf("%w: proofValue: %v", ErrMalformed, err)
+	}
+	if len(sig) != ed25519.SignatureSize {
+		return nil, fmt.Errorf("%w: proofValue holds %d bytes; an Ed25519 signature has %d", ErrSignature, len(sig), ed25519.SignatureSize)
+	}
+	return sig, nil
+}
+
+// resolveVerificationMethod finds the key a proof's verificationMethod
+// names. A DID URL resolves like a JWS kid. An http(s) URL whose fragment
+// is a Multikey under the issuer's own id is decoded without a fetch,
+// because the issuer id controls that key by construction. Other http(s)
+// URLs are fetched as a controller document, which must be the issuer's.
+func (v *Verifier) resolveVerificationMethod(ctx context.Context, vm, issuerID string) (*keyResult, error) {
+	switch {
+	case vm == "":
+		return nil, fmt.Errorf("%w: the proof has no verificationMethod", ErrNoKey)
+	case strings.HasPrefix(vm, "did:"):
+		return v.resolveDIDKey(ctx, vm, issuerID)
+	case strings.HasPrefix(vm, "https://"), strings.HasPrefix(vm, "http://"):
+		return v.resolveControllerKey(ctx, vm, issuerID)
+	}
+	return nil, fmt.Errorf("%w: verificationMethod %q is neither a DID URL nor an https URL", ErrKeyNotFound, shorten(vm))
+}
+
+// resolveControllerKey resolves an http(s) verificationMethod.
+func (v *Verifier) resolveControllerKey(ctx context.Context, vm, issuerID string) (*keyResult, error) {
+	controller, fragment, _ := strings.Cut(vm, "#")
+	if controller != issuerID {
+		return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The proof's key %s is not under the issuer's id %s, so it was not looked up.", shorten(vm), issuerID))}, nil
+	}
+
+	if strings.HasPrefix(fragment, "z6Mk") {
+		key, err := parseMultikey(fragment)
+		if err != nil {
+			return nil, err
+		}
+		return &keyResult{
+			candidates: []*publicKey{{key: key, id: vm}},
+			origin:     "the key named in the issuer's id",
+			binding:    bound("The key is named under the issuer's own id " + shorten(issuerID) + "."),
+		}, nil
+	}
+
+	if _, err := url.Parse(controller); err != nil {
+		return nil, fmt.Errorf("%w: verificationMethod %q is not a URL: %v", ErrKeyNotFound, shorten(vm), err)
+	}
+	doc, err := v.fetch.get(ctx, controller, acceptControllerDocument, v.opts.CacheMaxAge)
+	if err != nil {
+		return nil, fmt.Errorf("fetch controller document %s: %w", controller, err)
+	}
+	pd, err := parseDIDDocument(doc.body, controller)
+	if err != nil {
+		return nil, err
+	}
+	m := pd.method(vm)
+	if m == nil {
+		return nil, fmt.Errorf("%w: the controller document %s lists no key %s", ErrKeyNotFound, controller, shorten(vm))
+	}
+	if !pd.assertion[vm] {
+		return nil, fmt.Errorf("%w: the controller document %s does not list %s under assertionMethod", ErrKeyNotAuthorized, controller, shorten(vm))
+	}
+	k, err := m.publicKey()
+	if err != nil {
+		return nil, err
+	}
+	return &keyResult{candidates: []*publicKey{k}, origin: "the issuer's published key", binding: bound("The key is listed for issuing in the issuer's controller document " + shorten(controller) + ".")}, nil
+}

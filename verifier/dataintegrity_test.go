@@ -1,0 +1,347 @@
+package verifier
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// implGuideKeypair is the published test key of the OB 3.0 implementation
+// guide's eddsa-rdfc-2022 example, with the values the guide prints.
+type implGuideKeypair struct {
+	PrivateKeyHex      string `json:"privateKeyHex"`
+	PublicKeyMultibase string `json:"publicKeyMultibase"`
+	Expected           struct {
+		ProofConfigHashHex string `json:"proofConfigHashHex"`
+		DocumentHashHex    string `json:"documentHashHex"`
+		SignatureHex       string `json:"signatureHex"`
+		ProofValue         string `json:"proofValue"`
+	} `json:"expected"`
+}
+
+func readTestdata(t testing.TB, parts ...string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(append([]string{"testdata"}, parts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func implGuideVector(t testing.TB) (map[string]any, implGuideKeypair) {
+	t.Helper()
+	doc, err := decodeObject(readTestdata(t, "vectors", "impl-guide-eddsa-rdfc-2022.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kp implGuideKeypair
+	if err := json.Unmarshal(readTestdata(t, "dataintegrity", "impl-guide-keypair.json"), &kp); err != nil {
+		t.Fatal(err)
+	}
+	return doc, kp
+}
+
+// TestImplGuideVectorByteForByte recomputes every intermediate value of
+// the implementation guide's example and signs it again with the
+// published key: Ed25519 is deterministic, so the proofValue must repeat.
+func TestImplGuideVectorByteForByte(t *testing.T) {
+	doc, kp := implGuideVector(t)
+	proof := doc["proof"].(map[string]any)
+
+	unsigned := maps.Clone(doc)
+	delete(unsigned, "proof")
+	docCanon, err := canonicalize(unsigned)
+	if err != nil {
+		t.Fatalf("canonicalize document: %v", err)
+	}
+	if want := string(readTestdata(t, "dataintegrity", "impl-guide-document-canon.nq")); docCanon != want {
+		t.Errorf("document N-Quads differ:\n got %q\nwant %q", docCanon, want)
+	}
+
+	config := maps.Clone(proof)
+	delete(config, "proofValue")
+	config["@context"] = doc["@context"]
+	proofCanon, err := canonicalize(config)
+	if err != nil {
+		t.Fatalf("canonicalize proof config: %v", err)
+	}
+	if want := string(readTestdata(t, "dataintegrity", "impl-guide-proof-canon.nq")); proofCanon != want {
+		t.Errorf("proof config N-Quads differ:\n got %q\nwant %q", proofCanon, want)
+	}
+
+	configHash := sha256.Sum256([]byte(proofCanon))
+	docHash := sha256.Sum256([]byte(docCanon))
+	if got := hex.EncodeToString(configHash[:]); got != kp.Expected.ProofConfigHashHex {
+		t.Errorf("proof config hash = %s, want %s", got, kp.Expected.ProofConfigHashHex)
+	}
+	if got := hex.EncodeToString(docHash[:]); got != kp.Expected.DocumentHashHex {
+		t.Errorf("document hash = %s, want %s", got, kp.Expected.DocumentHashHex)
+	}
+
+	priv, err := hex.DecodeString(kp.PrivateKeyHex)
+	if err != nil || len(priv) != ed25519.PrivateKeySize {
+		t.Fatalf("private key: %d bytes, %v", len(priv), err)
+	}
+	sig := ed25519.Sign(ed25519.PrivateKey(priv), append(configHash[:], docHash[:]...))
+	if got := hex.EncodeToString(sig); got != kp.Expected.SignatureHex {
+		t.Errorf("signature = %s, want %s", got, kp.Expected.SignatureHex)
+	}
+	decoded, err := decodeProofValue(kp.Expected.ProofValue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hex.EncodeToString(decoded) != kp.Expected.SignatureHex {
+		t.Errorf("proofValue decodes to %x, want %s", decoded, kp.Expected.SignatureHex)
+	}
+	if proof["proofValue"] != kp.Expected.ProofValue {
+		t.Errorf("credential proofValue = %v, want %s", proof["proofValue"], kp.Expected.ProofValue)
+	}
+}
+
+func newTestVerifier(t testing.TB) *Verifier {
+	t.Helper()
+	v, err := New(Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }, Resolver: failingResolver{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// failingResolver makes any fetch fail, so tests show that nothing was
+// fetched.
+type failingResolver struct{}
+
+func (failingResolver) LookupIPAddr(context.Context, string) ([]net.IPAddr, error) {
+	return nil, errors.New("lookups are not allowed in this test")
+}
+
+// signDI adds an eddsa-rdfc-2022 proof to doc with the implementation
+// guide's test key, as an issuer would.
+func signDI(t testing.TB, doc map[string]any, priv ed25519.PrivateKey, vm string) map[string]any {
+	t.Helper()
+	unsigned := maps.Clone(doc)
+	delete(unsigned, "proof")
+	docCanon, err := canonicalize(unsigned)
+	if err != nil {
+		t.Fatalf("canonicalize document: %v", err)
+	}
+	proof := map[string]any{
+		"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": "2026-01-01T00:00:00Z",
+		"verificationMethod": vm, "proofPurpose": "assertionMethod",
+	}
+	config := maps.Clone(proof)
+	config["@context"] = doc["@context"]
+	proofCanon, err := canonicalize(config)
+	if err != nil {
+		t.Fatalf("canonicalize proof: %v", err)
+	}
+	configHash, docHash := sha256.Sum256([]byte(proofCanon)), sha256.Sum256([]byte(docCanon))
+	proof["proofValue"] = "z" + encodeBase58(ed25519.Sign(priv, append(configHash[:], docHash[:]...)))
+
+	signed := maps.Clone(unsigned)
+	signed["proof"] = proof
+	return signed
+}
+
+func marshalDoc(t testing.TB, doc map[string]any) []byte {
+	t.Helper()
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestVerifyDataIntegrityCases(t *testing.T) {
+	base, kp := implGuideVector(t)
+	seed, _ := hex.DecodeString(kp.PrivateKeyHex)
+	priv := ed25519.PrivateKey(seed)
+	vm := "https://example.edu/issuers/565049#" + kp.PublicKeyMultibase
+	otherContext := []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"}
+
+	tests := []struct {
+		name      string
+		doc       func() map[string]any
+		want      Verdict
+		check     string
+		outcome   Outcome
+		code      string
+		signature Outcome
+	}{
+		{"resigned credential", func() map[string]any { return signDI(t, base, priv, vm) }, Valid, CheckSignature, Pass, "", Pass},
+		{"changed name", func() map[string]any {
+			d := signDI(t, base, priv, vm)
+			d["name"] = "Teamwork Badge (edited)"
+			return d
+		}, Invalid, CheckSignature, Fail, "bad_signature", Fail},
+		{"unknown context", func() map[string]any {
+			d := maps.Clone(base)
+			d["@context"] = append(append([]any{}, otherContext...), "https://example.org/contexts/extra.jsonld")
+			return d
+		}, Indeterminate, CheckContext, Skip, "unknown_context", Skip},
+		{"protected term redefined", func() map[string]any {
+			d := maps.Clone(base)
+			d["@context"] = append(append([]any{}, otherContext...), map[string]any{"image": map[string]any{"@id": "https://schema.org/image", "@type": "@id"}})
+			return d
+		}, Invalid, CheckContext, Fail, "context_error", Skip},
+		{"undefined term", func() map[string]any {
+			d := maps.Clone(base)
+			d["favouriteColour"] = "green"
+			return d
+		}, Invalid, CheckContext, Fail, "context_error", Skip},
+		{"authentication purpose", func() map[string]any {
+			d := maps.Clone(base)
+			p := maps.Clone(d["proof"].(map[string]any))
+			p["proofPurpose"] = "authentication"
+			d["proof"] = p
+			return d
+		}, Invalid, CheckSignature, Fail, "key_not_authorized", Fail},
+		{"key of another controller", func() map[string]any {
+			return signDI(t, base, priv, "https://example.org/other#"+kp.PublicKeyMultibase)
+		}, Invalid, CheckIssuerKey, Fail, "key_not_bound", Skip},
+		{"unknown proof type beside valid proof", func() map[string]any {
+			d := signDI(t, base, priv, vm)
+			d["proof"] = []any{map[string]any{"type": "BbsBlsSignature2020", "proofPurpose": "assertionMethod"}, d["proof"]}
+			return d
+		}, ValidWithWarnings, CheckSignature, Warn, "unsupported_proof", Warn},
+		{"only unknown proof types", func() map[string]any {
+			d := maps.Clone(base)
+			d["proof"] = map[string]any{"type": "DataIntegrityProof", "cryptosuite": "ecdsa-sd-2023", "proofPurpose": "assertionMethod"}
+			return d
+		}, Indeterminate, CheckSignature, Skip, "unsupported_proof", Skip},
+		{"proofValue not base58btc", func() map[string]any {
+			d := maps.Clone(base)
+			p := maps.Clone(d["proof"].(map[string]any))
+			p["proofValue"] = "uAAAA"
+			d["proof"] = p
+			return d
+		}, Invalid, CheckSignature, Fail, "malformed", Fail},
+	}
+	v := newTestVerifier(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := v.Verify(context.Background(), marshalDoc(t, tt.doc()))
+			if r.Verdict != tt.want {
+				t.Errorf("verdict %s, want %s", r.Verdict, tt.want)
+			}
+			c := r.Check(tt.check)
+			if c == nil {
+				t.Fatalf("no %s check", tt.check)
+			}
+			if c.Outcome != tt.outcome || c.Code != tt.code {
+				t.Errorf("%s check: %s %q, want %s %q (%s)", tt.check, c.Outcome, c.Code, tt.outcome, tt.code, c.Message)
+			}
+			if sig := r.Check(CheckSignature); sig.Outcome != tt.signature {
+				t.Errorf("signature check %s, want %s (%s)", sig.Outcome, tt.signature, sig.Message)
+			}
+		})
+	}
+}
+
+// gzipList returns an encodedList of size bits with the bits in set.
+func gzipList(t testing.TB, size int, set ...int) string {
+	t.Helper()
+	bits := make([]byte, size/8)
+	for _, i := range set {
+		bits[i/8] |= 0x80 >> (i % 8)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(bits); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "u" + base64.RawURLEncoding.EncodeToString(buf.Bytes())
+}
+
+// TestVerifyDataIntegrityStatusList issues a did:key badge and a status
+// list, both with eddsa-rdfc-2022 proofs, and revokes the badge.
+func TestVerifyDataIntegrityStatusList(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	did := "did:key:" + "z" + encodeBase58(append([]byte{0xed, 0x01}, pub...))
+	vm := did + "#" + strings.TrimPrefix(did, "did:key:")
+
+	var mu sync.Mutex
+	var list []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/vc+ld+json")
+		w.Write(list)
+	}))
+	t.Cleanup(srv.Close)
+	listURL := srv.URL + "/status/1"
+
+	publish := func(set ...int) {
+		doc := map[string]any{
+			"@context":  []any{"https://www.w3.org/ns/credentials/v2"},
+			"id":        listURL,
+			"type":      []any{"VerifiableCredential", "BitstringStatusListCredential"},
+			"issuer":    did,
+			"validFrom": "2025-01-01T00:00:00Z",
+			"credentialSubject": map[string]any{
+				"id": listURL + "#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
+				"encodedList": gzipList(t, 131072, set...),
+			},
+		}
+		signed := marshalDoc(t, signDI(t, doc, priv, vm))
+		mu.Lock()
+		list = signed
+		mu.Unlock()
+	}
+
+	badge, _ := implGuideVector(t)
+	badge = maps.Clone(badge)
+	badge["issuer"] = map[string]any{"id": did, "type": []any{"Profile"}, "name": "Example Corp"}
+	badge["credentialStatus"] = map[string]any{
+		"id": listURL + "#7", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+		"statusListIndex": "7", "statusListCredential": listURL,
+	}
+	signed := marshalDoc(t, signDI(t, badge, priv, vm))
+
+	v, err := New(Options{AllowHTTP: true, AllowPrivate: true, Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	publish()
+	r := v.Verify(context.Background(), signed)
+	if r.Verdict != Valid {
+		t.Errorf("before revocation: verdict %s, want valid; status: %+v", r.Verdict, r.Check(CheckStatus))
+	}
+
+	publish(7)
+	r = v.Verify(context.Background(), signed)
+	if r.Verdict != Revoked {
+		t.Errorf("after revocation: verdict %s, want revoked; status: %+v", r.Verdict, r.Check(CheckStatus))
+	}
+
+	mu.Lock()
+	list = bytes.Replace(list, []byte(`"revocation"`), []byte(`"suspension"`), 1)
+	mu.Unlock()
+	r = v.Verify(context.Background(), signed)
+	if c := r.Check(CheckStatus); c.Code != "status_verification_error" {
+		t.Errorf("tampered list: status %s %q, want status_verification_error (%s)", c.Outcome, c.Code, c.Message)
+	}
+}

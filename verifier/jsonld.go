@@ -1,0 +1,112 @@
+package verifier
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/laurel-badges/laurel/schemas"
+	"github.com/piprate/json-gold/ld"
+)
+
+// unknownContextError is returned by the document loader for a context URL
+// that package schemas does not embed.
+type unknownContextError struct{ url string }
+
+func (e *unknownContextError) Error() string { return "unknown context " + e.url }
+
+// contextLoader serves JSON-LD contexts from the embedded copies only and
+// never fetches. A context that changed after a credential was signed
+// would change the canonical form and break its signature silently. A
+// fetch at verification time would also let the document steer the
+// verifier's network traffic.
+type contextLoader struct{}
+
+// parsedContexts holds each embedded context decoded once. json-gold reads
+// loaded documents without changing them, so one copy serves every call.
+var parsedContexts sync.Map // URL → any
+
+// LoadDocument implements ld.DocumentLoader.
+func (contextLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
+	if doc, ok := parsedContexts.Load(u); ok {
+		return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+	}
+
+	data, ok := schemas.Context(u)
+	if !ok {
+		return nil, &unknownContextError{url: u}
+	}
+	doc, err := ld.DocumentFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("parse embedded context %s: %w", u, err)
+	}
+	parsedContexts.Store(u, doc)
+	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+}
+
+// ldOptions returns the JSON-LD 1.1 options every call uses: the embedded
+// contexts only, and safe mode, so that a term no context defines is an
+// error instead of being dropped unsigned.
+func ldOptions() *ld.JsonLdOptions {
+	opts := ld.NewJsonLdOptions("")
+	opts.ProcessingMode = ld.JsonLd_1_1
+	opts.DocumentLoader = contextLoader{}
+	opts.SafeMode = true
+	return opts
+}
+
+// jwtRegisteredClaims are the JWT claims a VC-JWT payload carries next to
+// the credential. The VC 2.0 context defines all but jti, so they are
+// left out of the JSON-LD check of a payload.
+var jwtRegisteredClaims = []string{"iss", "sub", "jti", "nbf", "exp", "iat", "aud"}
+
+// expandSafe expands doc in safe mode. Errors wrap ErrContext and name the
+// kind of JSON-LD problem found.
+func expandSafe(doc map[string]any) error {
+	_, err := ld.NewJsonLdProcessor().Expand(doc, ldOptions())
+	if err != nil {
+		return contextError(err)
+	}
+	return nil
+}
+
+// canonicalize returns the RDFC-1.0 (URDNA2015) canonical N-Quads of doc.
+// Safe mode stays on, although json-gold v0.9.1 reports undefined terms
+// only from Expand, which expandSafe runs first.
+func canonicalize(doc map[string]any) (string, error) {
+	opts := ldOptions()
+	opts.Algorithm = ld.AlgorithmURDNA2015
+	opts.Format = "application/n-quads"
+
+	out, err := ld.NewJsonLdProcessor().Normalize(doc, opts)
+	if err != nil {
+		return "", contextError(err)
+	}
+	s, ok := out.(string)
+	if !ok {
+		return "", fmt.Errorf("%w: canonicalization returned %T, not N-Quads", ErrContext, out)
+	}
+	return s, nil
+}
+
+// contextError turns a json-gold error into an ErrContext error with a
+// message for the reader; unknown contexts also wrap ErrUnknownContext.
+func contextError(err error) error {
+	var unknown *unknownContextError
+	if errors.As(err, &unknown) {
+		return fmt.Errorf("%w: %w: the context %s is not one of the contexts this verifier knows, or its content changed, so the credential's terms cannot be read", ErrContext, ErrUnknownContext, unknown.url)
+	}
+	var ldErr *ld.JsonLdError
+	if !errors.As(err, &ldErr) {
+		return fmt.Errorf("%w: %v", ErrContext, err)
+	}
+
+	switch ldErr.Code {
+	case ld.ProtectedTermRedefinition:
+		return fmt.Errorf("%w: a context redefines a protected term of an earlier context (JSON-LD 1.1 §4.1.11); remove the redefinition or move that context first", ErrContext)
+	case ld.InvalidProperty:
+		return fmt.Errorf("%w: a property is not defined by any of the credential's contexts, so it would not be covered by a Data Integrity proof", ErrContext)
+	}
+	return fmt.Errorf("%w: %s: %v", ErrContext, ldErr.Code, ldErr.Details)
+}
