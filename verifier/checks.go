@@ -19,13 +19,9 @@ var obContextPattern = regexp.MustCompile(`^https://purl\.imsglobal\.org/spec/ob
 const unversionedOBContext = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
 
 // checkContext checks the order of @context: the base context of the
-// credential's data model first, then an OB 3.0 context.
+// credential's data model first, then an OB 3.0 context. A JSON-LD problem
+// found earlier (c.contextErr) is reported when the order is right.
 func checkContext(r *Result, c *credential) {
-	if c.contextErr != nil {
-		reportContextError(r, c.contextErr)
-		return
-	}
-
 	base := contextVCv2
 	if c.version == 1 {
 		base = contextVCv1
@@ -43,6 +39,8 @@ func checkContext(r *Result, c *credential) {
 	switch {
 	case !obContextPattern.MatchString(ob):
 		r.fail(CheckContext, ErrNonConforming, fmt.Sprintf("The credential's second @context is %v; it must be the Open Badges 3.0 context, such as https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json.", list[1]))
+	case c.contextErr != nil:
+		reportContextError(r, c.contextErr, c.proofUsesJSONLD)
 	case ob == unversionedOBContext:
 		r.warn(CheckContext, ErrNonConforming, "The credential uses the unversioned Open Badges context, whose definitions changed over time; issuers should name a versioned context such as context-3.0.3.json.")
 	default:
@@ -50,15 +48,19 @@ func checkContext(r *Result, c *credential) {
 	}
 }
 
-// reportContextError reports a JSON-LD problem. An unknown context leaves
-// the verdict open, because the verifier cannot read the credential's
-// terms; any other problem fails.
-func reportContextError(r *Result, err error) {
-	if errors.Is(err, ErrUnknownContext) {
+// reportContextError reports a JSON-LD problem. When the proof signs the
+// canonical JSON-LD (strict), an unknown context leaves the verdict open,
+// because the terms cannot be read, and any other problem fails. A VC-JWT
+// signature does not depend on JSON-LD, so there the problem is a warning.
+func reportContextError(r *Result, err error, strict bool) {
+	switch {
+	case !strict:
+		r.warn(CheckContext, err, fmt.Sprintf("The credential is not valid JSON-LD: %v. Its signature does not depend on JSON-LD, but other systems may read it differently.", err))
+	case errors.Is(err, ErrUnknownContext):
 		r.undetermined(CheckContext, err, fmt.Sprintf("The credential could not be read as JSON-LD: %v. Ask the issuer to use the published, versioned contexts.", err))
-		return
+	default:
+		r.fail(CheckContext, err, fmt.Sprintf("The credential's JSON-LD is not valid: %v.", err))
 	}
-	r.fail(CheckContext, err, fmt.Sprintf("The credential's JSON-LD is not valid: %v.", err))
 }
 
 // checkType requires VerifiableCredential and OpenBadgeCredential (or its

@@ -26,9 +26,12 @@ type credential struct {
 	subject    map[string]any // nil when credentialSubject is not one object
 	subjectID  string
 
-	// contextErr is the JSON-LD problem found while checking a proof;
-	// the context check reports it.
+	// contextErr is the JSON-LD problem found in safe-mode expansion; the
+	// context check reports it.
 	contextErr error
+	// proofUsesJSONLD is set for Data Integrity proofs, which sign the
+	// canonical JSON-LD, so a JSON-LD problem is fatal.
+	proofUsesJSONLD bool
 }
 
 func newCredential(doc map[string]any, raw []byte, version int) *credential {

@@ -105,6 +105,6 @@ func wrapperMessage(doc map[string]any) string {
 // credential from its Data Integrity proofs.
 func (v *Verifier) checkEmbeddedProof(ctx context.Context, r *Result, c *credential) {
 	o := v.verifyEmbeddedProofs(ctx, c.doc, c.issuerID)
-	c.contextErr = o.contextErr
+	c.contextErr, c.proofUsesJSONLD = o.contextErr, true
 	r.Checks = append(r.Checks, o.signature, o.binding)
 }

@@ -240,6 +240,13 @@ func TestVerifyTypeForms(t *testing.T) {
 		{"unversioned OB context", func(p map[string]any) {
 			p["@context"] = []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context.json"}
 		}, verifier.CheckContext, verifier.Warn, verifier.ValidWithWarnings},
+		{"term no context defines", func(p map[string]any) {
+			p["favouriteColour"] = "green"
+		}, verifier.CheckContext, verifier.Warn, verifier.ValidWithWarnings},
+		{"protected term redefined", func(p map[string]any) {
+			p["@context"] = []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+				map[string]any{"image": map[string]any{"@id": "https://schema.org/image", "@type": "@id"}}}
+		}, verifier.CheckContext, verifier.Warn, verifier.ValidWithWarnings},
 		{"OB context with another path", func(p map[string]any) {
 			p["@context"] = []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.jsonld"}
 		}, verifier.CheckContext, verifier.Fail, verifier.Invalid},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/laurel-badges/laurel/schemas"
@@ -109,4 +110,30 @@ func contextError(err error) error {
 		return fmt.Errorf("%w: a property is not defined by any of the credential's contexts, so it would not be covered by a Data Integrity proof", ErrContext)
 	}
 	return fmt.Errorf("%w: %s: %v", ErrContext, ldErr.Code, ldErr.Details)
+}
+
+// checkPayloadJSONLD expands the credential of a VC-JWT in safe mode,
+// without the JWT registered claims, and returns the JSON-LD problem or
+// nil. The signature of a token does not depend on JSON-LD, but a term no
+// context defines still means the credential does not conform.
+func checkPayloadJSONLD(doc map[string]any) error {
+	trimmed := doc
+	for _, claim := range jwtRegisteredClaims {
+		if _, ok := doc[claim]; ok {
+			trimmed = withoutClaims(doc)
+			break
+		}
+	}
+	return expandSafe(trimmed)
+}
+
+// withoutClaims returns a copy of doc without the JWT registered claims.
+func withoutClaims(doc map[string]any) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, val := range doc {
+		if !slices.Contains(jwtRegisteredClaims, k) {
+			out[k] = val
+		}
+	}
+	return out
 }

@@ -35,6 +35,7 @@ func (v *Verifier) verifyJWT(ctx context.Context, r *Result, compact string, cal
 	r.Format = "vc-jwt"
 	c.fillResult(r)
 
+	c.contextErr = checkPayloadJSONLD(c.doc)
 	checkHeader(r, jws.Header, lenient)
 	v.checkJWTProof(ctx, r, jws, c)
 	expiry := checkClaims(r, payload, c, lenient, vcProblem)
