@@ -32,6 +32,8 @@ type credential struct {
 	// proofUsesJSONLD is set for Data Integrity proofs, which sign the
 	// canonical JSON-LD, so a JSON-LD problem is fatal.
 	proofUsesJSONLD bool
+	// memo caches the findings per content; nil when not cached.
+	memo *memoEntry
 }
 
 func newCredential(doc map[string]any, raw []byte, version int) *credential {
@@ -52,6 +54,9 @@ func newCredential(doc map[string]any, raw []byte, version int) *credential {
 // findings, or "". The issuer's own credentials must match the schema
 // exactly; other credentials may give a type as one string.
 func (c *credential) conformsTo(sch *jsonschema.Schema, own bool) string {
+	if c.memo != nil {
+		return c.memo.validated(sch, own, any(c.doc))
+	}
 	if own {
 		return validate(sch, any(c.doc))
 	}

@@ -280,7 +280,7 @@ func (v *Verifier) resolveControllerKey(ctx context.Context, vm, issuerID string
 	if err != nil {
 		return nil, fmt.Errorf("fetch controller document %s: %w", controller, err)
 	}
-	pd, err := parseDIDDocument(doc.body, controller)
+	pd, err := doc.didDocument(controller)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func (v *Verifier) resolveControllerKey(ctx context.Context, vm, issuerID string
 	if !pd.assertion[vm] {
 		return nil, fmt.Errorf("%w: the controller document %s does not list %s under assertionMethod", ErrKeyNotAuthorized, controller, shorten(vm))
 	}
-	k, err := m.publicKey()
+	k, err := pd.publicKey(*m)
 	if err != nil {
 		return nil, err
 	}

@@ -48,16 +48,23 @@ func detect(data []byte) inputKind {
 func looksLikeJWS(data []byte) bool {
 	dots := 0
 	for _, c := range data {
-		switch {
-		case c == '.':
-			dots++
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
-		default:
+		if !jwsAlphabet[c] {
 			return false
+		}
+		if c == '.' {
+			dots++
 		}
 	}
 	return dots > 0
 }
+
+// jwsAlphabet marks the bytes of a compact JWS: base64url and the dot.
+var jwsAlphabet = func() (table [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") {
+		table[c] = true
+	}
+	return table
+}()
 
 // verifyJSON verifies a credential given as JSON, with its embedded Data
 // Integrity proofs.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // didURL is a DID URL split into the DID and its fragment. Paths and
@@ -153,6 +154,44 @@ type parsedDIDDocument struct {
 	id        string
 	methods   []verificationMethod // every method, from both lists
 	assertion map[string]bool      // absolute ids listed under assertionMethod
+	keys      sync.Map             // method id → parsedKey, decoded once
+}
+
+// parsedKey is the decoded key material of a method, or why it failed.
+type parsedKey struct {
+	key *publicKey
+	err error
+}
+
+// parsedDocument is a DID or controller document parsed for one id.
+type parsedDocument struct {
+	doc *parsedDIDDocument
+	err error
+}
+
+// didDocument parses the document's body as the DID or controller
+// document of id, once per cached document. Callers must not change the
+// result.
+func (d *document) didDocument(id string) (*parsedDIDDocument, error) {
+	if v, ok := d.derived.Load("did " + id); ok {
+		p := v.(parsedDocument)
+		return p.doc, p.err
+	}
+	pd, err := parseDIDDocument(d.body, id)
+	d.derived.Store("did "+id, parsedDocument{pd, err})
+	return pd, err
+}
+
+// publicKey decodes the key of vm, a method of p, once. The returned key
+// is shared and must not be changed.
+func (p *parsedDIDDocument) publicKey(vm verificationMethod) (*publicKey, error) {
+	if v, ok := p.keys.Load(vm.ID); ok {
+		k := v.(parsedKey)
+		return k.key, k.err
+	}
+	k, err := vm.publicKey()
+	p.keys.Store(vm.ID, parsedKey{k, err})
+	return k, err
 }
 
 // parseDIDDocument decodes a DID document and checks that its id is

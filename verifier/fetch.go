@@ -60,6 +60,10 @@ type document struct {
 	body        []byte
 	contentType string // media type in lower case, without parameters
 	url         string // final URL after redirects
+
+	// derived caches values parsed from body, such as a DID document, for
+	// as long as the fetch cache keeps the document.
+	derived sync.Map
 }
 
 type cacheEntry struct {

@@ -18,24 +18,25 @@ var acceptedTypes = []string{"jwt", "vc+jwt", "vc+ld+json+jwt"}
 // verifyJWT verifies a VC-JWT: parse, header, key and signature, claims,
 // then the checks on the credential itself.
 func (v *Verifier) verifyJWT(ctx context.Context, r *Result, compact string, calls call) {
-	jws, err := ParseJWS(compact)
+	jws, memo, err := v.parseJWS(compact)
 	if err != nil {
 		r.fail(CheckFormat, err, fmt.Sprintf("The input is not a well-formed compact JWS: %v.", err))
 		return
 	}
-	payload, err := decodeObject(jws.Payload)
+	payload, err := memo.decoded(jws.Payload)
 	if err != nil {
 		r.fail(CheckFormat, fmt.Errorf("%w: %v", ErrMalformed, err), fmt.Sprintf("The token's payload is not a JSON object: %v.", err))
 		return
 	}
 
 	c, vcProblem := credentialOfPayload(payload, jws.Payload)
+	c.memo = memo
 	own := v.own[c.issuerID]
 	lenient := !own && !v.opts.StrictClaims
 	r.Format = "vc-jwt"
 	c.fillResult(r)
 
-	c.contextErr = checkPayloadJSONLD(c.doc)
+	c.contextErr = memo.jsonld(c.doc)
 	checkHeader(r, jws.Header, lenient)
 	v.checkJWTProof(ctx, r, jws, c)
 	expiry := checkClaims(r, payload, c, lenient, vcProblem)

@@ -162,7 +162,7 @@ func (v *Verifier) resolveDIDWebKey(ctx context.Context, d didURL, issuerID stri
 	if err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", d.did, err)
 	}
-	pd, err := parseDIDDocument(doc.body, d.did)
+	pd, err := doc.didDocument(d.did)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (v *Verifier) resolveDIDWebKey(ctx context.Context, d didURL, issuerID stri
 		if vm.Controller != "" && vm.Controller != d.did && vm.Controller != issuerID {
 			return nil, fmt.Errorf("%w: the key %s is controlled by %s, not by the issuer %s", ErrKeyNotBound, vm.ID, vm.Controller, issuerID)
 		}
-		k, err := vm.publicKey()
+		k, err := pd.publicKey(vm)
 		if err != nil {
 			decodeErr = err
 			continue

@@ -93,6 +93,7 @@ type Verifier struct {
 	own     map[string]bool
 	schemas *schemaSet
 	fetch   *fetcher
+	memo    contentMemo
 }
 
 // compiledSchemas compiles the embedded schemas once per process; compiled
