@@ -43,6 +43,24 @@ func (e *ValidationError) Error() string {
 // Unwrap makes errors.Is(err, ErrInvalid) true.
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
+// ConflictError is an ErrConflict with a message meant for the person who
+// made the request: the record is in a state that does not allow the
+// action, such as a credential that is revoked already.
+type ConflictError struct {
+	Message string
+}
+
+// Error returns the message.
+func (e *ConflictError) Error() string { return e.Message }
+
+// Unwrap makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// Conflictf returns a ConflictError with a formatted message.
+func Conflictf(format string, args ...any) error {
+	return &ConflictError{Message: fmt.Sprintf(format, args...)}
+}
+
 // Invalidf returns a ValidationError for field with a formatted message.
 func Invalidf(field, format string, args ...any) error {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}

@@ -79,6 +79,16 @@ type Store interface {
 	// Awards lists awards matching f, newest first.
 	Awards(ctx context.Context, f AwardFilter) ([]*Award, error)
 
+	// ReplaceCredentials calls fill with a transaction in which fill
+	// reserves status entries and replaces credentials by their
+	// successors: on any error nothing is kept.
+	ReplaceCredentials(ctx context.Context, fill func(tx ReplaceTx) error) error
+	// RevokeCredential marks an active credential revoked with r and sets
+	// its award's status to revoked. The credential's status list gets a
+	// new revision and r.At as its time of change. It returns ErrNotFound
+	// for an unknown credential and ErrConflict for one revoked already.
+	RevokeCredential(ctx context.Context, credentialID string, r Revocation) error
+
 	// StatusList returns a status list without its bits.
 	StatusList(ctx context.Context, id string) (*StatusList, error)
 	// RevokedStatusIndexes lists the indexes of the revoked credentials in
@@ -117,6 +127,27 @@ type UploadTx interface {
 	// (the award's) and empty Status (active). After its first error it
 	// returns that error again without writing.
 	Write(awards []*Award) error
+}
+
+// ReplaceTx is the transaction of ReplaceCredentials. Its methods must be
+// called from fill's goroutine only.
+type ReplaceTx interface {
+	StatusAllocator
+
+	// Replace revokes each Replacement's old credential with its
+	// Revocation and links it to New, which becomes the award's current
+	// credential. New must carry an entry this transaction reserved. It
+	// returns ErrNotFound for an unknown old credential and ErrConflict
+	// for one that is revoked already. After its first error it returns
+	// that error again without writing.
+	Replace(replacements []*Replacement) error
+}
+
+// Replacement is a credential that supersedes another of the same award.
+type Replacement struct {
+	OldID      string     // the credential to revoke; it must be active
+	New        Credential // the signed successor; Replaces is set to OldID
+	Revocation Revocation // why and by whom the old one is revoked
 }
 
 // AwardKey identifies an award by what makes it unique.

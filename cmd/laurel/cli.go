@@ -54,6 +54,8 @@ func commands() []command {
 		{"activity list", "", "list activities", setupActivityList},
 		{"template", "", "write an activity's attendance template (CSV or XLSX)", setupTemplate},
 		{"award", "FILE", "issue badges from an attendance file (CSV or XLSX)", setupAward},
+		{"revoke", "CREDENTIAL_ID", "revoke a credential for good; --reason is required", setupRevoke},
+		{"reissue", "CREDENTIAL_ID", "re-issue a credential from corrected records and revoke the old one", setupReissue},
 		{"profile set", "", "set the issuer profile (institution name, URL, email)", setupProfileSet},
 		{"demo", "", "set up a demonstration institution in an empty data folder", setupDemo},
 		{"bench", "", "measure issuing speed on an empty, disposable store", setupBench},
@@ -102,7 +104,8 @@ func runCommand(ctx context.Context, e *env, c command, args []string) int {
 		fs.PrintDefaults()
 	}
 
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -113,7 +116,7 @@ func runCommand(ctx context.Context, e *env, c command, args []string) int {
 		return exitUsage
 	}
 
-	err := do(ctx, e, &cfg, fs.Args())
+	err = do(ctx, e, &cfg, positional)
 	switch {
 	case err == nil:
 		return exitOK
@@ -125,6 +128,30 @@ func runCommand(ctx context.Context, e *env, c command, args []string) int {
 		fmt.Fprintf(e.stderr, "laurel %s: %v\n", c.name, err)
 		return exitError
 	}
+}
+
+// parseInterspersed parses flags before, between and after the positional
+// arguments, so that both `revoke --reason TEXT ID` and `revoke ID --reason
+// TEXT` work. It returns the positional arguments; "--" makes every later
+// argument positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	return positional, nil
 }
 
 func usage(w io.Writer) {

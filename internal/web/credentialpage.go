@@ -101,6 +101,8 @@ type credentialPage struct {
 	ExpiresOn        string
 	Status           string // "Active", "Revoked" or "Expired"
 	Revoked, Expired bool
+	RevokedOn        string // for people, such as "14 March 2025"
+	ReplacedByURL    string // path of the corrected credential that replaced this one
 	JWTURL, JSONURL  string
 }
 
@@ -131,9 +133,19 @@ func newCredentialPage(a *issuer.Award) (*credentialPage, error) {
 		Unit:            doc.CredentialSubject.Source.Name,
 		ActivityDates:   dateRange(doc.CredentialSubject.ActivityStartDate, doc.CredentialSubject.ActivityEndDate),
 		Narrative:       doc.CredentialSubject.Narrative,
-		Revoked:         a.Status == issuer.AwardRevoked,
+		Revoked:         a.Credential.Status == issuer.CredentialRevoked,
 		JWTURL:          path + "?format=jwt",
 		JSONURL:         path + "?format=json",
+	}
+	if p.Revoked {
+		// The reason is not shown: it may concern the student, and the
+		// audit log keeps it for staff.
+		if !a.Credential.Revocation.At.IsZero() {
+			p.RevokedOn = a.Credential.Revocation.At.UTC().Format("2 January 2006")
+		}
+		if a.Credential.ReplacedBy != "" {
+			p.ReplacedByURL = "/credentials/" + a.Credential.ReplacedBy
+		}
 	}
 	if len(doc.Evidence) > 0 {
 		p.Activity = doc.Evidence[0].Name

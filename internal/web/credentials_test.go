@@ -208,18 +208,46 @@ func TestCredentialPage(t *testing.T) {
 func TestCredentialPageShowsRevocation(t *testing.T) {
 	ts := newTestServer(t)
 	award := ts.credentialOf(t, ts.issue(t), "S1001")
-	award.Status = issuer.AwardRevoked
+	path := "/credentials/" + award.Credential.ID
+	html := http.Header{"Accept": {"text/html"}}
 
-	view, err := newCredentialPage(award)
-	if err != nil {
-		t.Fatalf("page data: %v", err)
+	before := ts.do(t, request{path: path, header: html}).wantStatus(t, http.StatusOK)
+	ts.postJSON(t, "/api/v1/credentials/"+award.Credential.ID+"/revoke", ts.admin.token, `{"reason": "awarded to the wrong student"}`).wantStatus(t, http.StatusOK)
+
+	resp := ts.do(t, request{path: path, header: html.Clone()})
+	resp.wantStatus(t, http.StatusOK)
+	page := string(resp.body)
+	for _, want := range []string{"Status: <strong>Revoked</strong>", "status-revoked", "The issuer revoked this credential on "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("revoked credential page does not contain %q", want)
+		}
 	}
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "credential.html", view); err != nil {
-		t.Fatalf("render: %v", err)
+	if strings.Contains(page, "wrong student") {
+		t.Error("the public page shows the revocation reason")
 	}
-	if !strings.Contains(b.String(), "Status: <strong>Revoked</strong>") || !strings.Contains(b.String(), "status-revoked") {
-		t.Errorf("revoked credential page does not say Revoked:\n%s", b.String())
+	if resp.Header.Get("ETag") == before.Header.Get("ETag") {
+		t.Error("the page kept its ETag after the revocation, so caches would keep showing it active")
+	}
+}
+
+func TestCredentialPageShowsReplacement(t *testing.T) {
+	ts := newTestServer(t)
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+
+	resp := ts.postJSON(t, "/api/v1/credentials/"+award.Credential.ID+"/reissue", ts.admin.token, `{"reason": "name corrected"}`).wantStatus(t, http.StatusCreated)
+	var next credentialView
+	resp.decode(t, &next)
+
+	old := string(ts.do(t, request{path: "/credentials/" + award.Credential.ID, header: http.Header{"Accept": {"text/html"}}}).wantStatus(t, http.StatusOK).body)
+	for _, want := range []string{"Status: <strong>Revoked</strong> — replaced by", `href="/credentials/` + next.ID + `"`} {
+		if !strings.Contains(old, want) {
+			t.Errorf("replaced credential page does not contain %q", want)
+		}
+	}
+
+	current := string(ts.do(t, request{path: "/credentials/" + next.ID, header: http.Header{"Accept": {"text/html"}}}).wantStatus(t, http.StatusOK).body)
+	if !strings.Contains(current, "Status: <strong>Active</strong>") {
+		t.Error("the corrected credential's page does not say Active")
 	}
 }
 

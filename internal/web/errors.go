@@ -68,6 +68,7 @@ type errorDetail struct {
 func classify(err error) (status int, code, message string) {
 	var reqErr *requestError
 	var tooLarge *http.MaxBytesError
+	var conflict *issuer.ConflictError
 
 	switch {
 	case errors.As(err, &reqErr):
@@ -81,6 +82,8 @@ func classify(err error) (status int, code, message string) {
 		return http.StatusForbidden, codeForbidden, "your account may not do this; ask the learning advisor for access"
 	case errors.Is(err, issuer.ErrNotFound):
 		return http.StatusNotFound, codeNotFound, "no record has this id; check the id in the URL"
+	case errors.As(err, &conflict):
+		return http.StatusConflict, codeConflict, conflict.Message
 	case errors.Is(err, issuer.ErrConflict):
 		return http.StatusConflict, codeConflict, "the request conflicts with data stored at the same time; send it again"
 	case errors.Is(err, issuer.ErrInvalid):

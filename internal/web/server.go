@@ -152,6 +152,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/uploads/{id}", s.getUpload)
 	r.Get("/uploads/{id}/file", s.uploadFile)
 	r.Get("/awards", s.listAwards)
+	r.Post("/credentials/{id}/revoke", s.revokeCredential)
+	r.Post("/credentials/{id}/reissue", s.reissueCredential)
 
 	r.Get("/profile", s.getProfile)
 	r.Put("/profile", s.putProfile)

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) issuer.Store) {
 		{"RecordUpload", recordUploadCases},
 		{"Awards", awardCases},
 		{"StatusLists", statusCases},
+		{"Credentials", credentialCases},
 		{"Audit", auditCases},
 		{"Ping", pingCases},
 	}
