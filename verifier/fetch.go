@@ -49,7 +49,8 @@ type fetcher struct {
 	dialer    Dialer
 	allowHTTP bool
 	maxBytes  int64
-	clock     func() time.Time // reads the cache's clock; time.Now outside tests
+	local     map[string]http.Handler // authorities served in process
+	clock     func() time.Time        // reads the cache's clock; time.Now outside tests
 
 	mu    sync.Mutex
 	cache map[string]cacheEntry
@@ -98,8 +99,13 @@ func newFetcher(o Options) *fetcher {
 		IdleConnTimeout:        30 * time.Second,
 		ForceAttemptHTTP2:      true,
 	}
+	var rt http.RoundTripper = transport
+	if len(o.LocalHandlers) > 0 {
+		f.local = localAuthorities(o.LocalHandlers)
+		rt = &localTransport{handlers: f.local, maxBytes: f.maxBytes, next: transport}
+	}
 	f.client = &http.Client{
-		Transport:     transport,
+		Transport:     rt,
 		Timeout:       o.FetchTimeout,
 		CheckRedirect: f.checkRedirect,
 	}
@@ -218,7 +224,7 @@ func (f *fetcher) checkScheme(u *url.URL) error {
 	case "https":
 		return nil
 	case "http":
-		if f.allowHTTP {
+		if f.allowHTTP || f.local[urlAuthority(u)] != nil {
 			return nil
 		}
 		return fmt.Errorf("%w: %s uses plain http; only https URLs are fetched", ErrBlockedURL, u.Redacted())

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -60,6 +61,13 @@ type Options struct {
 	// AllowHTTP lets fetches use plain http, and resolves did:web and
 	// issuer key sets over http. For tests and local servers only.
 	AllowHTTP bool
+
+	// LocalHandlers serves the URLs of the given authorities ("host" or
+	// "host:port", as in a URL) by calling the handler in process, over
+	// http or https, with no lookup, connection or address check. A server
+	// sets its own authority here to verify its own credentials. Redirects
+	// to other hosts are fetched under the usual policy.
+	LocalHandlers map[string]http.Handler
 
 	// Resolver looks up host names; nil means net.DefaultResolver.
 	Resolver Resolver
