@@ -50,11 +50,16 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		Ready:     a.db.Ping,
 		Logger:    a.log,
 	}
+	handler := srv.Handler()
+	var err error
+	if srv.Verifier, err = newServerVerifier(a.cfg.BaseURL, a.service.IssuerID, handler); err != nil {
+		return err
+	}
 	// The read timeout bounds a slow client's upload of the largest
 	// attendance file; the write timeout leaves room for issuing a
 	// 100,000-row upload with RS256, which takes minutes on two cores.
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      10 * time.Minute,

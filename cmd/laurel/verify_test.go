@@ -50,7 +50,7 @@ func TestVerifyCommandExitCodes(t *testing.T) {
 		{"valid with warnings", []string{"verify", vectorPath("v1.0.13-ex1-docformat-sample.jwt")}, exitOK, "Verdict: VALID WITH WARNINGS"},
 		{"report names the badge", []string{"verify", vectorPath("v1.0.14-ex7-skill-case.jwt")}, exitOK, "Issuer:     1EdTech University (https://1edtech.edu/issuers/565049)"},
 		{"tampered", []string{"verify", tamperedCopy(t, "v1.0.13-ex1-docformat-sample.jwt")}, exitError, "Verdict: INVALID"},
-		{"Data Integrity not checked yet", []string{"verify", vectorPath("impl-guide-eddsa-rdfc-2022.json")}, exitError, "Data Integrity proofs are not checked yet"},
+		{"Data Integrity proof", []string{"verify", vectorPath("impl-guide-eddsa-rdfc-2022.json")}, exitOK, "The proof uses eddsa-rdfc-2022."},
 		{"endorsement", []string{"verify", vectorPath("v1.0.14-ex4-endorsement.jwt")}, exitError, "the verdict is invalid"},
 		{"email not the recipient", []string{"verify", "--email", "someone.else@example.org", vectorPath("v1.0.14-ex3-complete.jwt")}, exitError, "was not issued to someone.else@example.org"},
 		{"no argument", []string{"verify"}, exitUsage, "give one credential"},

@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/verifier"
 )
 
 // DefaultMaxUploadBytes is the request body limit when Server.MaxUploadBytes
@@ -65,9 +66,14 @@ type Server struct {
 	// Nil means a new registry with the Go runtime and process collectors.
 	Metrics *prometheus.Registry
 
+	// Verifier checks badges for the public verifier at /verify and
+	// /api/v1/verify; nil makes those routes answer 503.
+	Verifier *verifier.Verifier
+
 	log            *slog.Logger
 	metrics        *metrics
 	maxUploadBytes int64
+	verifyLimiter  rateLimiter
 }
 
 //go:embed templates/*.html static/*
@@ -88,7 +94,12 @@ func (s *Server) Handler() http.Handler {
 	r.Method(http.MethodGet, "/static/*", staticFiles())
 
 	r.Group(s.publicRoutes)
-	r.Route("/api/v1", func(r chi.Router) { r.Group(s.apiRoutes) })
+	r.Get("/verify", s.verifyPage)
+	r.Post("/verify", s.verifySubmit)
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Post("/verify", s.apiVerify) // public: no token
+		r.Group(s.apiRoutes)
+	})
 	return r
 }
 

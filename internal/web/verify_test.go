@@ -1,0 +1,163 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/verifier"
+)
+
+// withVerifier gives the server a verifier that treats its own issuer as
+// its own and may reach the loopback test server.
+func withVerifier(t testing.TB) func(*Server) {
+	t.Helper()
+	return func(s *Server) {
+		v, err := verifier.New(verifier.Options{OwnIssuers: []string{s.Service.IssuerID}, AllowHTTP: true, AllowPrivate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Verifier = v
+	}
+}
+
+func decodeResult(t testing.TB, resp response) verifier.Result {
+	t.Helper()
+	var res verifier.Result
+	if err := json.Unmarshal(resp.body, &res); err != nil {
+		t.Fatalf("result is not JSON: %v: %s", err, resp.body)
+	}
+	return res
+}
+
+func TestAPIVerifyOwnCredential(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+	credURL := ts.URL + "/credentials/" + award.Credential.ID
+
+	tests := []struct {
+		name  string
+		input string
+		email string
+		want  verifier.Verdict
+	}{
+		{"token", award.Credential.JWS, "", verifier.Valid},
+		{"link", credURL, "", verifier.Valid},
+		{"token and recipient", award.Credential.JWS, "s1001@stu.example.edu", verifier.Valid},
+		{"token and another recipient", award.Credential.JWS, "someone.else@example.org", verifier.Invalid},
+		{"changed token", strings.Replace(award.Credential.JWS, ".", ".e", 1), "", verifier.Invalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]string{"credential": tt.input, "email": tt.email})
+			resp := ts.postJSON(t, "/api/v1/verify", "", string(body)).wantStatus(t, http.StatusOK)
+			if res := decodeResult(t, resp); res.Verdict != tt.want {
+				t.Errorf("verdict %s, want %s: %s", res.Verdict, tt.want, resp.body)
+			}
+		})
+	}
+}
+
+func TestAPIVerifyRejectsBadRequests(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	tests := []struct {
+		name, contentType, body string
+		status                  int
+	}{
+		{"empty credential", "application/json", `{"credential": "  "}`, http.StatusBadRequest},
+		{"unknown member", "application/json", `{"jwt": "a.b.c"}`, http.StatusBadRequest},
+		{"xml body", "application/xml", `<a/>`, http.StatusUnsupportedMediaType},
+		{"too large", "application/json", `{"credential": "` + strings.Repeat("a", MaxVerifyBytes) + `"}`, http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts.do(t, request{method: http.MethodPost, path: "/api/v1/verify", body: strings.NewReader(tt.body),
+				header: http.Header{"Content-Type": {tt.contentType}}}).wantStatus(t, tt.status)
+		})
+	}
+}
+
+func TestVerifyPageUpload(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "badge.jwt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write([]byte(award.Credential.JWS))
+	mw.WriteField("email", "someone.else@example.org")
+	mw.Close()
+
+	resp := ts.do(t, request{method: http.MethodPost, path: "/verify", body: &body,
+		header: http.Header{"Content-Type": {mw.FormDataContentType()}}}).wantStatus(t, http.StatusOK)
+	page := string(resp.body)
+	for _, want := range []string{"Not valid", "✗ Failed:", "✓ Passed:", "Recipient you gave", "Informed and Professionally Competent"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self'") {
+		t.Errorf("Content-Security-Policy %q does not allow the form", csp)
+	}
+}
+
+func TestVerifyPageForm(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+
+	resp := ts.get(t, "/verify", "").wantStatus(t, http.StatusOK)
+	for _, want := range []string{`<label for="credential">`, `<label for="file">`, `<label for="email">`, `method="post"`, "<h1>"} {
+		if !strings.Contains(string(resp.body), want) {
+			t.Errorf("form lacks %s", want)
+		}
+	}
+
+	form := url.Values{"credential": {award.Credential.JWS}}
+	resp = ts.do(t, request{method: http.MethodPost, path: "/verify", body: strings.NewReader(form.Encode()),
+		header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}}).wantStatus(t, http.StatusOK)
+	if !strings.Contains(string(resp.body), `class="status status-active">Valid</h2>`) {
+		t.Errorf("page does not show Valid:\n%s", resp.body)
+	}
+
+	resp = ts.do(t, request{method: http.MethodPost, path: "/verify", body: strings.NewReader(form.Encode()),
+		header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Origin": {"https://attacker.example"}, "Sec-Fetch-Site": {"cross-site"}}})
+	resp.wantStatus(t, http.StatusForbidden)
+}
+
+func TestAPIVerifyRateLimit(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	for range verifyBurst {
+		ts.postJSON(t, "/api/v1/verify", "", `{"credential": "not a badge"}`).wantStatus(t, http.StatusOK)
+	}
+	resp := ts.postJSON(t, "/api/v1/verify", "", `{"credential": "not a badge"}`).wantStatus(t, http.StatusTooManyRequests)
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+}
+
+func TestRateLimiterRefills(t *testing.T) {
+	var l rateLimiter
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for range verifyBurst {
+		if !l.allow("192.0.2.1", now) {
+			t.Fatal("request within the burst rejected")
+		}
+	}
+	if l.allow("192.0.2.1", now) {
+		t.Error("request beyond the burst allowed")
+	}
+	if !l.allow("192.0.2.2", now) {
+		t.Error("another address shares the bucket")
+	}
+	if !l.allow("192.0.2.1", now.Add(verifyInterval/verifyBurst)) {
+		t.Error("bucket did not refill after one interval share")
+	}
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"github.com/laurel-badges/laurel/verifier"
+)
+
+// verifyView is the data of verify.html.
+type verifyView struct {
+	Input  string
+	Email  string
+	Error  string
+	Result *verifier.Result
+
+	Verdict    verdictView
+	ValidFrom  string
+	ValidUntil string
+	Checks     []checkView
+}
+
+// verdictView is the verdict line in plain words.
+type verdictView struct {
+	Title string
+	Class string // CSS class of credential.css
+}
+
+// checkView is one check with an icon that is text, so the outcome does
+// not depend on colour.
+type checkView struct {
+	Icon    string
+	Outcome string
+	Title   string
+	Message string
+}
+
+var verdictViews = map[verifier.Verdict]verdictView{
+	verifier.Valid:             {"Valid", "status-active"},
+	verifier.ValidWithWarnings: {"Valid with warnings", "status-expired"},
+	verifier.Invalid:           {"Not valid", "status-revoked"},
+	verifier.Revoked:           {"Revoked", "status-revoked"},
+	verifier.Expired:           {"Expired", "status-expired"},
+	verifier.NotYetValid:       {"Not yet valid", "status-expired"},
+	verifier.Indeterminate:     {"Could not be checked", "status-expired"},
+}
+
+var outcomeViews = map[verifier.Outcome]struct{ icon, word string }{
+	verifier.Pass: {"✓", "Passed"},
+	verifier.Fail: {"✗", "Failed"},
+	verifier.Warn: {"!", "Warning"},
+	verifier.Skip: {"–", "Not checked"},
+}
+
+var checkTitles = map[string]string{
+	verifier.CheckFormat:           "Format",
+	verifier.CheckSignature:        "Signature",
+	verifier.CheckIssuerKey:        "Issuer's key",
+	verifier.CheckClaims:           "Token claims",
+	verifier.CheckContext:          "JSON-LD context",
+	verifier.CheckType:             "Credential type",
+	verifier.CheckSchema:           "Open Badges schema",
+	verifier.CheckCredentialSchema: "Credential's own schema",
+	verifier.CheckSubject:          "Recipient in the badge",
+	verifier.CheckAchievementType:  "Achievement type",
+	verifier.CheckValidity:         "Validity dates",
+	verifier.CheckStatus:           "Revocation status",
+	verifier.CheckRecipient:        "Recipient you gave",
+}
+
+func newVerifyView(res *verifier.Result, in verifyInput) *verifyView {
+	v := &verifyView{Result: res, Email: in.email, Input: in.text, Verdict: verdictViews[res.Verdict]}
+	if v.Verdict.Title == "" {
+		v.Verdict = verdictView{string(res.Verdict), "status-expired"}
+	}
+
+	v.ValidFrom, v.ValidUntil = "Not stated", "No expiry date"
+	if res.ValidFrom != nil {
+		v.ValidFrom = formatVerifyDate(*res.ValidFrom)
+	}
+	if res.ValidUntil != nil {
+		v.ValidUntil = formatVerifyDate(*res.ValidUntil)
+	}
+
+	for _, c := range res.Checks {
+		o := outcomeViews[c.Outcome]
+		title := checkTitles[c.Name]
+		if title == "" {
+			title = c.Name
+		}
+		v.Checks = append(v.Checks, checkView{Icon: o.icon, Outcome: o.word, Title: title, Message: c.Message})
+	}
+	return v
+}
+
+func formatVerifyDate(t time.Time) string {
+	return t.UTC().Format("2 January 2006, 15:04 UTC")
+}
+
+// renderVerify sends the verifier page, which is never cached because it
+// shows one request's result.
+func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, status int, view *verifyView) {
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, "verify.html", view); err != nil {
+		s.log.ErrorContext(r.Context(), "render page", "page", "verify.html", "err", err)
+		s.writeError(w, r, err)
+		return
+	}
+
+	h := w.Header()
+	h.Set("Content-Type", htmlUTF)
+	h.Set("Content-Security-Policy", verifyCSP)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
