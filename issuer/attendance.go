@@ -432,6 +432,9 @@ func (s *Service) issue(ctx context.Context, actor *User, act *Activity, req Upl
 			return nil
 		})
 	})
+	if errors.Is(err, ErrKeyRevoked) {
+		return s.keyRevokedWhileSigning(ctx, err, "upload the file again")
+	}
 	if errors.Is(err, ErrConflict) {
 		return fmt.Errorf("another upload issued some of these awards at the same time; upload the file again to issue the rest: %w", err)
 	}

@@ -23,6 +23,10 @@ var (
 
 	// ErrUnauthenticated is returned when no valid credentials were given.
 	ErrUnauthenticated = errors.New("unauthenticated")
+
+	// ErrKeyRevoked is returned by a store write of credentials signed by a
+	// key that was revoked meanwhile; the credentials must be signed again.
+	ErrKeyRevoked = errors.New("signing key revoked")
 )
 
 // ValidationError is an ErrInvalid with a message meant for the person who

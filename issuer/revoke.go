@@ -195,6 +195,9 @@ func (s *Service) reissueBatch(ctx context.Context, actor *User, profile *Profil
 		}
 		return tx.Replace(replacements)
 	})
+	if errors.Is(err, ErrKeyRevoked) {
+		return nil, s.keyRevokedWhileSigning(ctx, err, "run the request again")
+	}
 	if errors.Is(err, ErrConflict) {
 		s.logger().WarnContext(ctx, "re-issue lost a race", "credentials", len(batch), "err", err)
 		return nil, Conflictf("a credential was revoked or replaced while it was re-issued; nothing of this batch was changed, so run the request again")

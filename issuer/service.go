@@ -12,6 +12,7 @@ import (
 type Service struct {
 	Store    Store
 	Signer   Signer
+	Keys     KeyManager // rotates and revokes keys; usually the same keys.Ring as Signer
 	Builder  *CredentialBuilder
 	Parser   AttendanceParser
 	URLs     URLs

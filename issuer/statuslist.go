@@ -149,9 +149,20 @@ func (s *Service) StatusListCredential(ctx context.Context, id string) (*SignedS
 	return signed, nil
 }
 
-// fresh reports whether cached shows list at its current revision.
+// fresh reports whether cached shows list at its current revision and is
+// signed by a key that is still published. A key revoked by another
+// process is noticed within the Keys' refresh interval.
 func (s *Service) fresh(ctx context.Context, cached *SignedStatusList, list *StatusList) bool {
-	return cached != nil && cached.Revision == list.Revision
+	if cached == nil || cached.Revision != list.Revision {
+		return false
+	}
+	if s.Keys == nil {
+		return true
+	}
+	if err := s.Keys.Refresh(ctx, false); err != nil {
+		s.logger().WarnContext(ctx, "refresh signing keys for a status list", "status_list", list.ID, "err", err)
+	}
+	return s.Keys.Published(cached.KeyID)
 }
 
 // signStatusList reads the revoked entries of list and signs its credential.

@@ -60,6 +60,17 @@ type Store interface {
 	// CreateSigningKey inserts k. It returns ErrConflict when k is active and
 	// another active key exists, so that concurrent first starts agree on one key.
 	CreateSigningKey(ctx context.Context, k *SigningKey) error
+	// RotateSigningKey retires the active key, with next.CreatedAt as its
+	// time of retirement, and inserts next as the active key, in one
+	// transaction. It returns ErrConflict when a concurrent rotation won.
+	RotateSigningKey(ctx context.Context, next *SigningKey) error
+	// RevokeSigningKey marks a retired key revoked at the given time and
+	// gives every status list a new revision, so that lists signed with
+	// that key are signed again. It returns ErrNotFound for an unknown key,
+	// ErrInvalid for the active key and ErrConflict for a revoked one.
+	// While it runs, no credential signed by the key can be committed:
+	// writes of such credentials fail with ErrKeyRevoked once it commits.
+	RevokeSigningKey(ctx context.Context, id string, at time.Time) error
 
 	// ExistingAwards reports the existing awards for an activity among the given
 	// students (by internal id), keyed by AwardKey.
@@ -169,6 +180,8 @@ type AwardFilter struct {
 	ActivityID string
 	StudentID  string
 	UploadID   string
+	Status     AwardStatus
+	KeyID      string // id of the key that signed the award's current credential
 	Limit      int
 	Offset     int
 }

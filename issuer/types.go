@@ -224,10 +224,14 @@ type AuditEntry struct {
 // SigningKeyStatus tells whether a key signs new credentials.
 type SigningKeyStatus string
 
-// Signing key statuses. Retired keys stay published for verification.
+// Signing key statuses. Retired keys sign nothing more but stay published,
+// so that every credential they signed still verifies. Revoked keys were
+// compromised: they are no longer published, and their credentials are
+// re-issued.
 const (
 	KeyActive  SigningKeyStatus = "active"
 	KeyRetired SigningKeyStatus = "retired"
+	KeyRevoked SigningKeyStatus = "revoked"
 )
 
 // SigningKey is a stored issuer key. The private part is encrypted at rest.
@@ -239,4 +243,5 @@ type SigningKey struct {
 	EncryptedPrivate []byte
 	CreatedAt        time.Time
 	RetiredAt        time.Time
+	RevokedAt        time.Time
 }

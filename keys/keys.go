@@ -52,7 +52,8 @@ type KeyStore interface {
 // Open loads every signing key from ks and returns a Ring that signs with
 // the active one. When the store has no active key, Open generates one with
 // alg (DefaultAlgorithm when empty) and stores it with its private key
-// encrypted under masterKey. alg does not change an existing active key.
+// encrypted under masterKey. alg does not change an existing active key;
+// it is the algorithm of the keys that Rotate makes later.
 //
 // Several processes may call Open at once on an empty store: the store
 // accepts one active key, and the losers reload and use it.
@@ -75,8 +76,8 @@ func Open(ctx context.Context, ks KeyStore, masterKey []byte, issuerDID, alg str
 		if err != nil {
 			return nil, fmt.Errorf("open signing keys: %w", err)
 		}
-		if active := findActive(stored); active != nil {
-			return newRing(stored, active, masterKey, issuerDID)
+		if findActive(stored) != nil {
+			return newRing(ks, stored, masterKey, issuerDID, alg)
 		}
 
 		k, err := generate(alg, masterKey)

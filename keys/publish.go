@@ -82,26 +82,27 @@ func marshalPublicJWK(pub crypto.PublicKey, keyID, alg string) ([]byte, error) {
 	return json.Marshal(key)
 }
 
-// JWKS returns the JWK Set of every public key, active and retired, each
+// JWKS returns the JWK Set of every public key, active and retired but not
+// revoked, each
 // with kid <issuer DID>#<key id>, alg and use "sig". It is served at
 // /.well-known/jwks.json.
 func (r *Ring) JWKS() ([]byte, error) {
-	return bytes.Clone(r.jwks), nil
+	return bytes.Clone(r.state.Load().jwks), nil
 }
 
 // DIDDocument returns the did:web document of the issuer: every key, active
 // and retired, as a verification method and in assertionMethod, so that
-// every credential ever signed still verifies.
+// every credential ever signed still verifies. Revoked keys are left out.
 func (r *Ring) DIDDocument() ([]byte, error) {
-	return bytes.Clone(r.didDoc), nil
+	return bytes.Clone(r.state.Load().didDoc), nil
 }
 
-func (r *Ring) buildJWKS() ([]byte, error) {
+func buildJWKS(did string, public []*publicKey) ([]byte, error) {
 	set := struct {
 		Keys []jwk.Key `json:"keys"`
 	}{}
-	for _, pk := range r.public {
-		key, err := publicJWK(pk.key, r.KID(pk.id), pk.alg)
+	for _, pk := range public {
+		key, err := publicJWK(pk.key, kid(did, pk.id), pk.alg)
 		if err != nil {
 			return nil, err
 		}
@@ -128,19 +129,19 @@ type verificationMethod struct {
 	PublicKeyMultibase string `json:"publicKeyMultibase,omitempty"`
 }
 
-func (r *Ring) buildDIDDocument() ([]byte, error) {
+func buildDIDDocument(did string, public []*publicKey) ([]byte, error) {
 	doc := didDocument{
 		Context: []string{didContext, jwkContext},
-		ID:      r.did,
+		ID:      did,
 	}
-	for _, pk := range r.public {
-		id := r.KID(pk.id)
+	for _, pk := range public {
+		id := kid(did, pk.id)
 		key, err := publicJWK(pk.key, id, pk.alg)
 		if err != nil {
 			return nil, err
 		}
 
-		vm := verificationMethod{ID: id, Type: verificationMethodType, Controller: r.did, PublicKeyJWK: key}
+		vm := verificationMethod{ID: id, Type: verificationMethodType, Controller: did, PublicKeyJWK: key}
 		if ed, ok := pk.key.(ed25519.PublicKey); ok {
 			vm.PublicKeyMultibase = Ed25519Multibase(ed)
 		}

@@ -10,19 +10,47 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/laurel-badges/laurel/issuer"
 )
 
-// Ring holds the issuer's public keys and the active private key. It is
-// immutable after Open and safe for concurrent use.
+// Ring holds the issuer's published public keys and the active private
+// key. It is safe for concurrent use.
+//
+// Another process may rotate or revoke keys in the same store, such as
+// laurel keys rotate while a server runs. The ring therefore re-reads the
+// key set when it is more than RefreshInterval old, at the next Sign or
+// Refresh. The check is one query of the small signing_keys table, and the
+// keys are parsed again only when their ids or statuses changed.
 type Ring struct {
 	did    string
-	active *activeKey
-	public []*publicKey // active first, then in store order
-	jwks   []byte
-	didDoc []byte
+	store  KeyStore
+	master []byte
+	alg    string // algorithm of the keys that Rotate makes
+
+	mu      sync.Mutex // serialises reloads, rotations and revocations
+	state   atomic.Pointer[ringState]
+	checked atomic.Int64 // time of the last read of the store, in Unix nanoseconds
+}
+
+// RefreshInterval is the maximum age of the ring's view of the store before
+// Sign and Refresh read it again. A rotation or revocation made by another
+// process reaches a running server within this time.
+const RefreshInterval = 2 * time.Second
+
+// ringState is one loaded key set. It is never changed after it is built.
+type ringState struct {
+	active      *activeKey
+	public      []*publicKey // active first, then in store order; revoked keys left out
+	jwks        []byte
+	didDoc      []byte
+	fingerprint string // ids and statuses of every stored key, to detect changes
 }
 
 // activeKey is the parsed private key that signs, with its protected header
@@ -43,36 +71,64 @@ type publicKey struct {
 
 var _ issuer.Signer = (*Ring)(nil)
 
-// newRing parses every stored public key and decrypts the active private key.
-func newRing(stored []*issuer.SigningKey, active *issuer.SigningKey, masterKey []byte, issuerDID string) (*Ring, error) {
-	r := &Ring{did: issuerDID}
+// newRing returns a ring on the stored keys, whose active key is active.
+func newRing(ks KeyStore, stored []*issuer.SigningKey, masterKey []byte, issuerDID, alg string) (*Ring, error) {
+	r := &Ring{did: issuerDID, store: ks, master: masterKey, alg: alg}
+	st, err := r.buildState(stored)
+	if err != nil {
+		return nil, fmt.Errorf("open signing keys: %w", err)
+	}
+	r.state.Store(st)
+	r.checked.Store(time.Now().UnixNano())
+	return r, nil
+}
 
+// buildState parses every published key and decrypts the active one.
+func (r *Ring) buildState(stored []*issuer.SigningKey) (*ringState, error) {
+	active := findActive(stored)
+	if active == nil {
+		return nil, errors.New("the store has no active signing key; run laurel keys rotate to make one")
+	}
+
+	st := &ringState{fingerprint: fingerprint(stored)}
 	ordered := append([]*issuer.SigningKey{active}, without(stored, active)...)
 	for _, k := range ordered {
+		if k.Status == issuer.KeyRevoked {
+			continue
+		}
 		pk, err := parseStoredPublic(k)
 		if err != nil {
-			return nil, fmt.Errorf("open signing keys: %w", err)
+			return nil, err
 		}
-		r.public = append(r.public, pk)
+		st.public = append(st.public, pk)
 	}
 
-	priv, err := openPrivate(active, masterKey, r.public[0].key)
+	priv, err := openPrivate(active, r.master, st.public[0].key)
 	if err != nil {
-		return nil, fmt.Errorf("open signing keys: %w", err)
+		return nil, err
 	}
-	header, err := encodeHeader(active.Algorithm, kid(issuerDID, active.ID))
+	header, err := encodeHeader(active.Algorithm, kid(r.did, active.ID))
 	if err != nil {
-		return nil, fmt.Errorf("open signing keys: %w", err)
+		return nil, err
 	}
-	r.active = &activeKey{id: active.ID, alg: active.Algorithm, priv: priv, header: header}
+	st.active = &activeKey{id: active.ID, alg: active.Algorithm, priv: priv, header: header}
 
-	if r.jwks, err = r.buildJWKS(); err != nil {
-		return nil, fmt.Errorf("open signing keys: %w", err)
+	if st.jwks, err = buildJWKS(r.did, st.public); err != nil {
+		return nil, err
 	}
-	if r.didDoc, err = r.buildDIDDocument(); err != nil {
-		return nil, fmt.Errorf("open signing keys: %w", err)
+	if st.didDoc, err = buildDIDDocument(r.did, st.public); err != nil {
+		return nil, err
 	}
-	return r, nil
+	return st, nil
+}
+
+// fingerprint lists the id and status of every stored key, in store order.
+func fingerprint(stored []*issuer.SigningKey) string {
+	var b strings.Builder
+	for _, k := range stored {
+		b.WriteString(k.ID + "=" + string(k.Status) + ";")
+	}
+	return b.String()
 }
 
 func without(keys []*issuer.SigningKey, skip *issuer.SigningKey) []*issuer.SigningKey {
@@ -83,6 +139,46 @@ func without(keys []*issuer.SigningKey, skip *issuer.SigningKey) []*issuer.Signi
 		}
 	}
 	return out
+}
+
+// Refresh re-reads the key set from the store when the ring's view is
+// older than RefreshInterval, or always when force is set, and loads the
+// keys again when another process rotated or revoked one. It is cheap to
+// call on every request.
+func (r *Ring) Refresh(ctx context.Context, force bool) error {
+	if !force && !r.stale() {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !force && !r.stale() {
+		return nil
+	}
+	return r.reload(ctx)
+}
+
+func (r *Ring) stale() bool {
+	return time.Since(time.Unix(0, r.checked.Load())) >= RefreshInterval
+}
+
+// reload reads the store and replaces the state when the keys changed.
+// The caller holds r.mu.
+func (r *Ring) reload(ctx context.Context) error {
+	stored, err := r.store.SigningKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("reload signing keys: %w", err)
+	}
+	r.checked.Store(time.Now().UnixNano())
+	if fingerprint(stored) == r.state.Load().fingerprint {
+		return nil
+	}
+
+	st, err := r.buildState(stored)
+	if err != nil {
+		return fmt.Errorf("reload signing keys: %w", err)
+	}
+	r.state.Store(st)
+	return nil
 }
 
 // protectedHeader is the whole JOSE header: OB 3.0 allows no other members.
@@ -109,8 +205,11 @@ func (r *Ring) Sign(ctx context.Context, payload []byte) (jws, keyID string, err
 	if err := ctx.Err(); err != nil {
 		return "", "", fmt.Errorf("sign credential: %w", err)
 	}
+	if err := r.Refresh(ctx, false); err != nil {
+		return "", "", fmt.Errorf("sign credential: %w", err)
+	}
 
-	k := r.active
+	k := r.state.Load().active
 	enc := base64.RawURLEncoding
 	buf := make([]byte, 0, len(k.header)+enc.EncodedLen(len(payload))+1+enc.EncodedLen(512))
 	buf = append(buf, k.header...)
@@ -151,10 +250,21 @@ func (k *activeKey) sign(input []byte) ([]byte, error) {
 }
 
 // ActiveKeyID returns the id of the key that signs, without the DID.
-func (r *Ring) ActiveKeyID() string { return r.active.id }
+func (r *Ring) ActiveKeyID() string { return r.state.Load().active.id }
 
 // Algorithm returns the JOSE algorithm of the active key.
-func (r *Ring) Algorithm() string { return r.active.alg }
+func (r *Ring) Algorithm() string { return r.state.Load().active.alg }
+
+// Published reports whether the key with id keyID is in the published
+// documents: the active key and the retired ones, not revoked ones.
+func (r *Ring) Published(keyID string) bool {
+	for _, pk := range r.state.Load().public {
+		if pk.id == keyID {
+			return true
+		}
+	}
+	return false
+}
 
 // DID returns the issuer DID that every kid starts with.
 func (r *Ring) DID() string { return r.did }

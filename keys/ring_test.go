@@ -163,12 +163,12 @@ func TestSignVerifiesWithStandardLibrary(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Sign: %v", err)
 			}
-			if err := verifyStdlib(r.public[0].key, token); err != nil {
+			if err := verifyStdlib(r.state.Load().public[0].key, token); err != nil {
 				t.Fatalf("standard library rejects the signature: %v", err)
 			}
 
 			tampered := tamperPayload(t, token)
-			if err := verifyStdlib(r.public[0].key, tampered); err == nil {
+			if err := verifyStdlib(r.state.Load().public[0].key, tampered); err == nil {
 				t.Error("standard library accepted a tampered payload")
 			}
 		})
@@ -300,7 +300,7 @@ func TestOpenDefaultAlgorithmIsRS256(t *testing.T) {
 	if r.Algorithm() != RS256 {
 		t.Fatalf("Algorithm() = %q, want RS256", r.Algorithm())
 	}
-	if bits := r.public[0].key.(*rsa.PublicKey).N.BitLen(); bits != RSAKeyBits {
+	if bits := r.state.Load().public[0].key.(*rsa.PublicKey).N.BitLen(); bits != RSAKeyBits {
 		t.Errorf("RSA key has %d bits, want %d", bits, RSAKeyBits)
 	}
 }
@@ -337,7 +337,7 @@ func TestOpenEncryptedAtRestRoundTrip(t *testing.T) {
 			if stored.Algorithm != alg || stored.Status != issuer.KeyActive {
 				t.Errorf("stored key: algorithm %q status %q", stored.Algorithm, stored.Status)
 			}
-			der, err := x509.MarshalPKCS8PrivateKey(first.active.priv)
+			der, err := x509.MarshalPKCS8PrivateKey(first.state.Load().active.priv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,7 +356,7 @@ func TestOpenEncryptedAtRestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := verifyStdlib(first.public[0].key, token); err != nil {
+			if err := verifyStdlib(first.state.Load().public[0].key, token); err != nil {
 				t.Errorf("reopened key signs with another key: %v", err)
 			}
 			if len(store.keys) != 1 {
@@ -447,7 +447,7 @@ func TestSignConcurrent(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if err := verifyStdlib(r.public[0].key, token); err != nil {
+				if err := verifyStdlib(r.state.Load().public[0].key, token); err != nil {
 					t.Error(err)
 					return
 				}

@@ -57,6 +57,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	svc := &issuer.Service{
 		Store:    db,
 		Signer:   ring,
+		Keys:     ring,
 		Builder:  builder,
 		Parser:   attendanceParser{},
 		URLs:     urls,

@@ -215,6 +215,16 @@ WHERE 1 = 1`
 	AND a.upload_id = ?`
 		args = append(args, f.UploadID)
 	}
+	if f.Status != "" {
+		q += `
+	AND a.status = ?`
+		args = append(args, f.Status)
+	}
+	if f.KeyID != "" {
+		q += `
+	AND c.key_id = ?`
+		args = append(args, f.KeyID)
+	}
 	q += `
 ORDER BY a.issued_at DESC, a.id
 LIMIT ? OFFSET ?`

@@ -131,6 +131,7 @@ type replaceTx struct {
 	c       conn
 	now     time.Time
 	entries reservations
+	keys    keyGuard
 	err     error // first error; later calls return it
 }
 
@@ -172,6 +173,9 @@ func (tx *replaceTx) replace(r *issuer.Replacement) error {
 	completeCredential(n, tx.now)
 	n.Replaces = r.OldID
 	if err := tx.entries.use(n.ID, n.StatusEntry); err != nil {
+		return err
+	}
+	if err := tx.keys.check(ctx, c, n.KeyID); err != nil {
 		return err
 	}
 

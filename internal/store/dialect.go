@@ -40,6 +40,10 @@ type dialect struct {
 	// write lock and so no row is locked by another one.
 	skipLocked string
 
+	// lockShared ends a SELECT of one row that must not change until the
+	// transaction ends. Empty on SQLite, for the same reason as skipLocked.
+	lockShared string
+
 	// lockMigrations runs first in every migration transaction, so that
 	// two processes migrating at once apply each file once. Empty on SQLite,
 	// where the IMMEDIATE transaction already holds the database's write lock.
@@ -58,6 +62,7 @@ var postgresDialect = &dialect{
 	noLimit:     nil,
 	tableExists: `SELECT to_regclass(?) IS NOT NULL`,
 	skipLocked:  "\n\t\tFOR UPDATE SKIP LOCKED",
+	lockShared:  " FOR SHARE",
 	// A transaction-level advisory lock is released at commit or rollback,
 	// so a failed migration cannot leave it held. The key is derived from
 	// the current schema, so that databases in different schemas of one

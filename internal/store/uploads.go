@@ -177,6 +177,7 @@ type uploadTx struct {
 	upload         *issuer.Upload
 	now            time.Time
 	entries        reservations
+	keys           keyGuard
 	count          int
 	err            error // first error; later calls return it
 }
@@ -219,6 +220,9 @@ func (w *uploadTx) insert(chunk []*issuer.Award) error {
 	credentialArgs := make([]any, 0, len(chunk)*len(credentialInsertColumns))
 	for _, a := range chunk {
 		if err := w.complete(a); err != nil {
+			return err
+		}
+		if err := w.keys.check(w.ctx, w.c, a.Credential.KeyID); err != nil {
 			return err
 		}
 		awardArgs = append(awardArgs,

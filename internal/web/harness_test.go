@@ -90,6 +90,7 @@ type testServer struct {
 	db        *store.DB
 	store     *faultyStore
 	svc       *issuer.Service
+	master    []byte // encrypts the signing keys in db
 	logs      *lockedBuffer
 	failReady atomic.Bool
 
@@ -127,7 +128,9 @@ func newTestServer(t testing.TB, configure ...func(*Server)) *testServer {
 	ts.db = openTestStore(t)
 	ts.store = &faultyStore{Store: ts.db}
 	logger := slog.New(NewLogHandler(slog.NewJSONHandler(ts.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	ts.svc = newTestService(t, ts.store, base, logger)
+	ts.master = make([]byte, keys.MasterKeySize)
+	rand.Read(ts.master)
+	ts.svc = newTestService(t, ts.store, base, ts.master, logger)
 
 	srv := &Server{
 		Service:   ts.svc,
@@ -167,7 +170,7 @@ func openTestStore(t testing.TB) *store.DB {
 	return db
 }
 
-func newTestService(t testing.TB, st issuer.Store, base string, logger *slog.Logger) *issuer.Service {
+func newTestService(t testing.TB, st issuer.Store, base string, master []byte, logger *slog.Logger) *issuer.Service {
 	t.Helper()
 	ctx := context.Background()
 
@@ -179,8 +182,6 @@ func newTestService(t testing.TB, st issuer.Store, base string, logger *slog.Log
 	if err != nil {
 		t.Fatalf("did: %v", err)
 	}
-	master := make([]byte, keys.MasterKeySize)
-	rand.Read(master)
 	ring, err := keys.Open(ctx, st, master, did, keys.ES256)
 	if err != nil {
 		t.Fatalf("open keys: %v", err)
@@ -191,7 +192,7 @@ func newTestService(t testing.TB, st issuer.Store, base string, logger *slog.Log
 	}
 
 	return &issuer.Service{
-		Store: st, Signer: ring, Builder: builder, Parser: attendanceParser{},
+		Store: st, Signer: ring, Keys: ring, Builder: builder, Parser: attendanceParser{},
 		URLs: urls, IssuerID: did, Logger: logger,
 	}
 }

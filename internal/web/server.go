@@ -38,6 +38,10 @@ type KeySet interface {
 	JWKS() ([]byte, error)
 	// DIDDocument returns the did:web document of the issuer.
 	DIDDocument() ([]byte, error)
+	// Refresh loads the keys again when another process rotated or
+	// revoked one. It reads the store at most every few seconds unless
+	// force is set.
+	Refresh(ctx context.Context, force bool) error
 }
 
 // TemplateWriter writes an activity's attendance template, pre-filled with
@@ -165,6 +169,10 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/awards", s.listAwards)
 	r.Post("/credentials/{id}/revoke", s.revokeCredential)
 	r.Post("/credentials/{id}/reissue", s.reissueCredential)
+
+	r.Get("/keys", s.listKeys)
+	r.Post("/keys/rotate", s.rotateKey)
+	r.Post("/keys/{id}/revoke", s.revokeKey)
 
 	r.Get("/profile", s.getProfile)
 	r.Put("/profile", s.putProfile)

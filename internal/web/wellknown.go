@@ -10,6 +10,7 @@ import (
 // application/did+json to clients that ask for that type and as
 // application/json to everyone else, which is what most resolvers expect.
 func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
+	s.refreshKeys(r)
 	doc, err := s.Keys.DIDDocument()
 	if err != nil {
 		s.writeError(w, r, err)
@@ -27,6 +28,7 @@ func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
 
 // jwks serves the JWK Set of every published public key.
 func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
+	s.refreshKeys(r)
 	set, err := s.Keys.JWKS()
 	if err != nil {
 		s.writeError(w, r, err)
@@ -34,6 +36,15 @@ func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/jwk-set+json")
 	serveCached(w, r, set, cachePublicDocument)
+}
+
+// refreshKeys picks up a key rotation or revocation made by another
+// process. When the store does not respond, the keys loaded before are
+// served, because they are the newest the server has.
+func (s *Server) refreshKeys(r *http.Request) {
+	if err := s.Keys.Refresh(r.Context(), false); err != nil {
+		s.log.WarnContext(r.Context(), "refresh signing keys", "err", err)
+	}
 }
 
 // issuerDoc is the public OB 3.0 Profile of the issuer.

@@ -89,6 +89,8 @@ func testAwardFilter(t *testing.T, s issuer.Store) {
 	for i, award := range a {
 		award.IssuedAt = hours(i)
 	}
+	a[1].Credential.KeyID = "key-2"
+	a[3].Status = issuer.AwardRevoked
 	first := recordAwards(t, s, f.activity, a[0], a[1])
 	second := recordAwards(t, s, other, a[2])
 	third := recordAwards(t, s, f.activity, a[3])
@@ -116,6 +118,9 @@ func testAwardFilter(t *testing.T, s issuer.Store) {
 		{"limit and offset", issuer.AwardFilter{Limit: 2, Offset: 2}, []*issuer.Award{a[2], a[1]}},
 		{"offset without limit", issuer.AwardFilter{Offset: 3}, []*issuer.Award{a[1], a[0]}},
 		{"no match", issuer.AwardFilter{StudentID: uuid.NewString()}, []*issuer.Award{}},
+		{"status", issuer.AwardFilter{Status: issuer.AwardRevoked}, []*issuer.Award{a[3]}},
+		{"signing key", issuer.AwardFilter{KeyID: "key-2"}, []*issuer.Award{a[1]}},
+		{"active of one key", issuer.AwardFilter{KeyID: "key-1", Status: issuer.AwardActive}, []*issuer.Award{a[4], a[2], a[0]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
