@@ -3,7 +3,8 @@
 // whether each one can be trusted.
 //
 // Verify takes a credential as a compact JWS (VC-JWT, VC Data Model 2.0 or
-// 1.1) or as JSON, and VerifyURL fetches one first. For a VC-JWT the
+// 1.1), as JSON, or baked into a PNG or SVG image (ExtractPNG, ExtractSVG),
+// and VerifyURL fetches one first. For a VC-JWT the
 // verifier resolves the signing key from a did:web, did:key or did:jwk, an
 // https JWK or JWK Set, or a jwk header when policy allows. It checks that
 // the key belongs to the issuer and verifies the signature (RS256, PS256,

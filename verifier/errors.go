@@ -12,9 +12,9 @@ var (
 	// ErrWebPage marks an HTML page given where a credential was expected.
 	ErrWebPage = errors.New("this is a web page, not a credential")
 
-	// ErrBakedImage marks a PNG or SVG image, which this version does not
-	// unbake.
-	ErrBakedImage = errors.New("baked badge images are not read yet")
+	// ErrBakedImage marks a PNG or SVG image from which no credential can
+	// be read: damaged, compressed or with more than one credential.
+	ErrBakedImage = errors.New("baked badge image cannot be read")
 
 	// ErrTooLarge marks input or a fetched document above the size limit.
 	ErrTooLarge = errors.New("document too large")

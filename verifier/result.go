@@ -102,9 +102,11 @@ type AchievementInfo struct {
 // Achievement and the dates are read from the credential as given and are
 // trustworthy only when Verdict.Acceptable() is true.
 type Result struct {
-	Verdict     Verdict         `json:"verdict"`
-	Summary     string          `json:"summary"`
-	Format      string          `json:"format,omitempty"` // "vc-jwt" or "json"
+	Verdict Verdict `json:"verdict"`
+	Summary string  `json:"summary"`
+	Format  string  `json:"format,omitempty"` // "vc-jwt" or "json"
+	// Baked is "png" or "svg" when the credential was read from an image.
+	Baked       string          `json:"baked,omitempty"`
 	Checks      []Check         `json:"checks"`
 	Issuer      IssuerInfo      `json:"issuer"`
 	Recipient   *RecipientInfo  `json:"recipient,omitempty"`

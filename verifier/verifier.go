@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -189,10 +190,32 @@ func (v *Verifier) verifyInput(ctx context.Context, r *Result, data []byte, c ca
 	case kindHTML:
 		r.fail(CheckFormat, ErrWebPage, msgWebPage)
 	case kindImage:
-		r.undetermined(CheckFormat, ErrBakedImage, "This is an image; reading badges baked into PNG or SVG images is not supported yet. Extract the credential and verify it instead.")
+		v.verifyBaked(ctx, r, data, c)
 	default:
 		r.fail(CheckFormat, ErrNotCredential, "The input is neither a compact JWS nor a JSON credential; expected a compact JWS or a credential.")
 	}
+}
+
+// verifyBaked extracts the credential baked into a PNG or SVG image and
+// verifies it.
+func (v *Verifier) verifyBaked(ctx context.Context, r *Result, data []byte, c call) {
+	extract, kind := ExtractSVG, "svg"
+	if bytes.HasPrefix(data, pngSignature) {
+		extract, kind = ExtractPNG, "png"
+	}
+	inner, err := extract(data)
+	if err != nil {
+		r.fail(CheckFormat, err, fmt.Sprintf("No badge could be read from the %s image: %v.", strings.ToUpper(kind), err))
+		return
+	}
+
+	inner = bytes.TrimSpace(inner)
+	if len(inner) == 0 || detect(inner) == kindImage {
+		r.fail(CheckFormat, ErrBakedImage, fmt.Sprintf("The badge baked into the %s image is empty or is itself an image.", strings.ToUpper(kind)))
+		return
+	}
+	r.Baked = kind
+	v.verifyInput(ctx, r, inner, c)
 }
 
 const msgWebPage = "This is a web page, not a credential. Ask for the badge file or for the link that serves the credential itself."
