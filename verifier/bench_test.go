@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -38,6 +39,56 @@ func BenchmarkVerifyOwnJWT(b *testing.B) {
 			}
 			if ti.didHits.Load() != hits {
 				b.Fatal("the DID document was fetched again; the cache was cold")
+			}
+		})
+	}
+}
+
+// BenchmarkVerifyOwnJWTWithStatus is BenchmarkVerifyOwnJWT for a
+// credential with a Bitstring Status List entry, with the list in the
+// fetch cache.
+func BenchmarkVerifyOwnJWTWithStatus(b *testing.B) {
+	for _, alg := range benchAlgorithms {
+		b.Run(alg, func(b *testing.B) {
+			ti := newTestIssuer(b, alg)
+			ti.publishStatusList(b, "/status/1", ti.statusListPayload("/status/1", "revocation", encodeList(b, 131072)), "max-age=600")
+			jws := ti.withStatus(b, "/status/1", "7", "revocation")
+			v := newVerifier(b, localOptions(ti.did))
+			if r := v.Verify(context.Background(), jws); r.Verdict != verifier.Valid {
+				b.Fatalf("warm-up verdict %s:\n%s", r.Verdict, describe(r))
+			}
+
+			for b.Loop() {
+				v.Verify(context.Background(), jws)
+			}
+		})
+	}
+}
+
+// BenchmarkVerifyOwnJWTUncached verifies more distinct credentials than
+// the verifier keeps decoded, so every call decodes the payload, checks it
+// as JSON-LD and validates both JSON Schemas again. Keys still come from
+// the cache.
+func BenchmarkVerifyOwnJWTUncached(b *testing.B) {
+	const distinct = 600 // more than the verifier's content cache holds
+	for _, alg := range benchAlgorithms {
+		b.Run(alg, func(b *testing.B) {
+			ti := newTestIssuer(b, alg)
+			tokens := make([][]byte, distinct)
+			for i := range tokens {
+				in := ti.input(b, 365)
+				in.CredentialID = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+				tokens[i] = []byte(ti.issue(b, in))
+			}
+			v := newVerifier(b, localOptions(ti.did))
+			if r := v.Verify(context.Background(), tokens[0]); r.Verdict != verifier.Valid {
+				b.Fatalf("warm-up verdict %s:\n%s", r.Verdict, describe(r))
+			}
+
+			i := 0
+			for b.Loop() {
+				v.Verify(context.Background(), tokens[i%distinct])
+				i++
 			}
 		})
 	}

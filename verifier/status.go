@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -152,7 +153,7 @@ func (v *Verifier) checkBitstringEntry(ctx context.Context, e map[string]any, c 
 		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s is for %s, but the badge's entry is for %s (STATUS_VERIFICATION_ERROR).", entry.listURL, strings.Join(list.purposes, " and "), entry.purpose))
 	}
 
-	bits, err := decodeStatusList(list.encoded)
+	bits, err := list.bits()
 	if err != nil {
 		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be decoded: %v (STATUS_VERIFICATION_ERROR).", entry.listURL, err))
 	}
@@ -241,6 +242,17 @@ func decodeStatusList(encoded string) ([]byte, error) {
 type statusList struct {
 	purposes []string
 	encoded  string
+
+	decodeOnce sync.Once
+	decoded    []byte
+	decodeErr  error
+}
+
+// bits returns the decoded bitstring, decoding it once; callers must not
+// change it.
+func (l *statusList) bits() ([]byte, error) {
+	l.decodeOnce.Do(func() { l.decoded, l.decodeErr = decodeStatusList(l.encoded) })
+	return l.decoded, l.decodeErr
 }
 
 // fetchStatusList fetches and verifies the status list credential at
@@ -252,6 +264,22 @@ func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *crede
 		return nil, statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's status list could not be fetched: %v (STATUS_RETRIEVAL_ERROR). Try again later.", err))
 	}
 
+	// A list that verified is kept with its document, for as long as the
+	// fetch cache keeps the body (at most statusCacheMaxAge), so that
+	// verifying many badges does not verify the same list each time.
+	cacheKey := "status list of " + c.issuerID
+	if v, ok := doc.derived.Load(cacheKey); ok {
+		return v.(*statusList), Check{}
+	}
+	list, check := v.readStatusList(ctx, doc, listURL, c)
+	if list != nil {
+		doc.derived.Store(cacheKey, list)
+	}
+	return list, check
+}
+
+// readStatusList verifies the status list credential in doc.
+func (v *Verifier) readStatusList(ctx context.Context, doc *document, listURL string, c *credential) (*statusList, Check) {
 	data := bytes.TrimSpace(doc.body)
 	switch {
 	case len(data) == 0:
