@@ -35,6 +35,9 @@ type Store interface {
 	StudentsByNumber(ctx context.Context, numbers []string) (map[string]*Student, error)
 	// Students lists students matching f, ordered by number.
 	Students(ctx context.Context, f StudentFilter) ([]*Student, error)
+	// UpdateStudent changes the fields that u sets of the student with
+	// number and returns the stored student, or ErrNotFound.
+	UpdateStudent(ctx context.Context, number string, u StudentUpdate) (*Student, error)
 
 	// CreateActivity inserts the activity and its offered achievements.
 	CreateActivity(ctx context.Context, a *Activity) error
@@ -121,8 +124,8 @@ type StatusAllocator interface {
 	// AllocateStatus reserves n entries at random free indexes of the
 	// newest status list, and starts a new list when that one is full. An
 	// index reserved by a transaction that commits is never handed out
-	// again; one reserved by a transaction that rolls back was never
-	// published and becomes free again. Transactions that run at the same
+	// again. One reserved by a transaction that rolls back was never
+	// published, so it becomes free again. Transactions that run at the same
 	// time never receive the same entry.
 	AllocateStatus(n int) ([]StatusEntry, error)
 }
@@ -158,13 +161,19 @@ type ReplaceTx interface {
 type Replacement struct {
 	OldID      string     // the credential to revoke; it must be active
 	New        Credential // the signed successor; Replaces is set to OldID
-	Revocation Revocation // why and by whom the old one is revoked
+	Revocation Revocation // the reason, time and actor of the old one's revocation
 }
 
 // AwardKey identifies an award by what makes it unique.
 type AwardKey struct {
 	StudentID     string
 	AchievementID string
+}
+
+// StudentUpdate is a change to one student; nil fields stay unchanged.
+type StudentUpdate struct {
+	Status        *StudentStatus
+	PersonalEmail *string // "" removes it
 }
 
 // StudentFilter selects students. Empty fields match everything.

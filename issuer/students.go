@@ -48,6 +48,9 @@ func (st *Student) Validate() error {
 	if a, err := mail.ParseAddress(st.Email); err != nil || a.Address != st.Email {
 		errs = append(errs, Invalidf("email", "%q is not an email address such as name@example.edu", st.Email))
 	}
+	if st.PersonalEmail != "" {
+		errs = append(errs, checkPersonalEmail(st.PersonalEmail))
+	}
 	if st.StudyMode != FullTime && st.StudyMode != PartTime {
 		errs = append(errs, Invalidf("study_mode", "%q: use full-time or part-time", st.StudyMode))
 	}

@@ -65,8 +65,13 @@ type Student struct {
 	YearOfEntry int
 	StudyMode   StudyMode
 	Status      StudentStatus
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+
+	// PersonalEmail is an address outside the institution, so that alumni
+	// can still sign in; empty when not known. It is never written into a
+	// credential.
+	PersonalEmail string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // SubjectID returns the stable credentialSubject.id of the student.

@@ -50,6 +50,7 @@ func commands() []command {
 		{"token create", "", "create an API token; the token is the last line printed", setupTokenCreate},
 		{"import students", "FILE", "import or update students from a CSV or XLSX file", setupImportStudents},
 		{"import achievements", "FILE", "import or update the badge catalogue from a JSON file", setupImportAchievements},
+		{"students graduate", "STUDENT_ID...", "mark students graduated; their credentials stay valid", setupStudentsGraduate},
 		{"activity create", "", "create an activity and print its id", setupActivityCreate},
 		{"activity list", "", "list activities", setupActivityList},
 		{"template", "", "write an activity's attendance template (CSV or XLSX)", setupTemplate},

@@ -20,6 +20,7 @@ const studentColumns = `
 	s.year_of_entry,
 	s.study_mode,
 	s.status,
+	s.personal_email,
 	s.created_at,
 	s.updated_at`
 
@@ -35,6 +36,7 @@ func scanStudent(row rowScanner) (*issuer.Student, error) {
 		&s.YearOfEntry,
 		&s.StudyMode,
 		&s.Status,
+		&s.PersonalEmail,
 		timeDest(&s.CreatedAt),
 		timeDest(&s.UpdatedAt),
 	)
@@ -70,8 +72,9 @@ func queryStudents(ctx context.Context, c conn, q string, args ...any) ([]*issue
 // Number, in one transaction. It counts a student as updated only when a
 // field differs from the stored one, so importing the same list twice
 // returns 0 and 0. It sets ID, CreatedAt and UpdatedAt of every student to
-// the stored values. An empty Status is stored as issuer.Current. A number
-// that appears twice in students is an ErrConflict, an empty one ErrInvalid.
+// the stored values. An empty Status is stored as issuer.Current, and an
+// empty PersonalEmail keeps the stored one. A number that appears twice in
+// students is an ErrConflict, an empty one ErrInvalid.
 func (db *DB) UpsertStudents(ctx context.Context, students []*issuer.Student) (created, updated int, err error) {
 	const op = "upsert students"
 	if err := checkStudentNumbers(students); err != nil {
@@ -114,9 +117,10 @@ INSERT INTO students (
 	year_of_entry,
 	study_mode,
 	status,
+	personal_email,
 	created_at,
 	updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (number) DO NOTHING`
 
 const updateStudentSQL = `
@@ -128,6 +132,7 @@ UPDATE students SET
 	year_of_entry = ?,
 	study_mode = ?,
 	status = ?,
+	personal_email = ?,
 	updated_at = ?
 WHERE id = ?`
 
@@ -197,6 +202,7 @@ func insertStudent(ctx context.Context, c conn, insert *sql.Stmt, s *issuer.Stud
 		s.YearOfEntry,
 		s.StudyMode,
 		s.Status,
+		s.PersonalEmail,
 		c.d.timeArg(s.CreatedAt),
 		c.d.timeArg(s.UpdatedAt),
 	)
@@ -212,10 +218,15 @@ func insertStudent(ctx context.Context, c conn, insert *sql.Stmt, s *issuer.Stud
 }
 
 // updateStudent writes the fields of s over old when any differs, and
-// reports whether it did. s takes the id and timestamps that are stored.
+// reports whether it did. s takes the id and timestamps that are stored,
+// and the stored personal email when it has none, because register files
+// do not carry one.
 func updateStudent(ctx context.Context, c conn, old, s *issuer.Student, t time.Time) (bool, error) {
 	s.ID = old.ID
 	s.CreatedAt = old.CreatedAt
+	if s.PersonalEmail == "" {
+		s.PersonalEmail = old.PersonalEmail
+	}
 	if sameStudentFields(old, s) {
 		s.UpdatedAt = old.UpdatedAt
 		return false, nil
@@ -230,6 +241,7 @@ func updateStudent(ctx context.Context, c conn, old, s *issuer.Student, t time.T
 		s.YearOfEntry,
 		s.StudyMode,
 		s.Status,
+		s.PersonalEmail,
 		c.d.timeArg(s.UpdatedAt),
 		s.ID,
 	)
@@ -246,7 +258,8 @@ func sameStudentFields(a, b *issuer.Student) bool {
 		a.Programme == b.Programme &&
 		a.YearOfEntry == b.YearOfEntry &&
 		a.StudyMode == b.StudyMode &&
-		a.Status == b.Status
+		a.Status == b.Status &&
+		a.PersonalEmail == b.PersonalEmail
 }
 
 // Student returns the student with id.
@@ -370,4 +383,41 @@ func (db *DB) page(limit, offset int) (any, int, error) {
 		return db.dialect.noLimit, offset, nil
 	}
 	return limit, offset, nil
+}
+
+// UpdateStudent changes the fields that u sets of the student with number,
+// and returns the student as stored. It returns ErrNotFound for an unknown
+// number.
+func (db *DB) UpdateStudent(ctx context.Context, number string, u issuer.StudentUpdate) (*issuer.Student, error) {
+	op := fmt.Sprintf("update student %q", number)
+	var out *issuer.Student
+	err := db.withTx(ctx, func(c conn) error {
+		st, err := studentByNumber(ctx, c, number)
+		if err != nil {
+			return err
+		}
+		if u.Status != nil {
+			st.Status = *u.Status
+		}
+		if u.PersonalEmail != nil {
+			st.PersonalEmail = *u.PersonalEmail
+		}
+		st.UpdatedAt = now()
+
+		const q = `
+UPDATE students SET
+	status = ?,
+	personal_email = ?,
+	updated_at = ?
+WHERE id = ?`
+		if _, err := c.exec(ctx, q, st.Status, st.PersonalEmail, c.d.timeArg(st.UpdatedAt), st.ID); err != nil {
+			return storeError(op, err)
+		}
+		out = st
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return out, nil
 }

@@ -154,6 +154,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/achievements", s.importAchievements)
 	r.Get("/students", s.listStudents)
 	r.Post("/students", s.importStudents)
+	r.Patch("/students/{student_id}", s.patchStudent)
 
 	r.Get("/activities", s.listActivities)
 	r.Post("/activities", s.createActivity)

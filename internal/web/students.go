@@ -5,30 +5,34 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/laurel-badges/laurel/issuer"
 )
 
 // studentView is a student in the JSON API. StudentID is the institution's
 // student number; ID is Laurel's own id.
 type studentView struct {
-	ID          string    `json:"id"`
-	StudentID   string    `json:"student_id"`
-	Name        string    `json:"name"`
-	ChineseName string    `json:"chinese_name,omitempty"`
-	Email       string    `json:"email"`
-	Programme   string    `json:"programme,omitempty"`
-	YearOfEntry int       `json:"year_of_entry,omitempty"`
-	StudyMode   string    `json:"study_mode"`
-	Status      string    `json:"status"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          string `json:"id"`
+	StudentID   string `json:"student_id"`
+	Name        string `json:"name"`
+	ChineseName string `json:"chinese_name,omitempty"`
+	Email       string `json:"email"`
+	Programme   string `json:"programme,omitempty"`
+	YearOfEntry int    `json:"year_of_entry,omitempty"`
+	StudyMode   string `json:"study_mode"`
+	Status      string `json:"status"`
+	// PersonalEmail lets alumni sign in after the institutional address lapses.
+	PersonalEmail string    `json:"personal_email,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 func newStudentView(st *issuer.Student) studentView {
 	return studentView{
 		ID: st.ID, StudentID: st.Number, Name: st.Name, ChineseName: st.ChineseName,
 		Email: st.Email, Programme: st.Programme, YearOfEntry: st.YearOfEntry,
-		StudyMode: string(st.StudyMode), Status: string(st.Status),
+		StudyMode: string(st.StudyMode), Status: string(st.Status), PersonalEmail: st.PersonalEmail,
 		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt,
 	}
 }
@@ -43,6 +47,9 @@ type studentInput struct {
 	YearOfEntry int    `json:"year_of_entry"`
 	StudyMode   string `json:"study_mode"`
 	Status      string `json:"status"`
+	// PersonalEmail, when given, sets the student's personal address; an
+	// import without it keeps the stored one.
+	PersonalEmail string `json:"personal_email"`
 }
 
 // student normalises the input's spellings. Values it cannot map are kept
@@ -57,6 +64,8 @@ func (in studentInput) student() *issuer.Student {
 		YearOfEntry: in.YearOfEntry,
 		StudyMode:   issuer.StudyMode(in.StudyMode),
 		Status:      issuer.StudentStatus(in.Status),
+
+		PersonalEmail: strings.TrimSpace(in.PersonalEmail),
 	}
 	if mode, ok := issuer.NormaliseStudyMode(in.StudyMode); ok {
 		st.StudyMode = mode
@@ -115,4 +124,33 @@ func (s *Server) importStudents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, importCounts{Created: created, Updated: updated})
+}
+
+// studentPatch is the body of PATCH /api/v1/students/{student_id}; absent
+// fields stay unchanged.
+type studentPatch struct {
+	Status        *string `json:"status"`
+	PersonalEmail *string `json:"personal_email"`
+}
+
+// patchStudent changes the status or personal email of the student whose
+// institutional number is in the path, such as at graduation.
+func (s *Server) patchStudent(w http.ResponseWriter, r *http.Request) {
+	var in studentPatch
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+
+	u := issuer.StudentUpdate{PersonalEmail: in.PersonalEmail}
+	if in.Status != nil {
+		status := issuer.StudentStatus(*in.Status)
+		u.Status = &status
+	}
+	st, err := s.Service.UpdateStudent(r.Context(), currentUser(r), chi.URLParam(r, "student_id"), u)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newStudentView(st))
 }

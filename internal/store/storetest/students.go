@@ -39,6 +39,53 @@ var studentCases = []testCase{
 		requireNoError(t, "Student", err)
 		assertEqual(t, "Student", got, want)
 	}},
+	{"personal email kept by import", func(t *testing.T, s issuer.Store) {
+		st := newStudent("S1", "Alumna")
+		st.PersonalEmail = "alumna@example.com"
+		_, _, err := s.UpsertStudents(t.Context(), []*issuer.Student{st})
+		requireNoError(t, "UpsertStudents", err)
+
+		again := newStudent("S1", "Alumna Renamed")
+		_, updated, err := s.UpsertStudents(t.Context(), []*issuer.Student{again})
+		requireNoError(t, "UpsertStudents again", err)
+		assertEqual(t, "updated", updated, 1)
+
+		got, err := s.Student(t.Context(), st.ID)
+		requireNoError(t, "Student", err)
+		assertEqual(t, "PersonalEmail", got.PersonalEmail, "alumna@example.com")
+		assertEqual(t, "Name", got.Name, "Alumna Renamed")
+	}},
+	{"update status and personal email", func(t *testing.T, s issuer.Store) {
+		created := createStudents(t, s, 2)
+		graduated := issuer.Graduated
+		email := "alum@example.com"
+
+		got, err := s.UpdateStudent(t.Context(), created[0].Number, issuer.StudentUpdate{Status: &graduated, PersonalEmail: &email})
+		requireNoError(t, "UpdateStudent", err)
+		assertEqual(t, "Status", got.Status, issuer.Graduated)
+		assertEqual(t, "PersonalEmail", got.PersonalEmail, email)
+		if !got.UpdatedAt.After(created[0].UpdatedAt) {
+			t.Errorf("UpdatedAt = %v, want after %v", got.UpdatedAt, created[0].UpdatedAt)
+		}
+
+		stored, err := s.Student(t.Context(), created[0].ID)
+		requireNoError(t, "Student", err)
+		assertEqual(t, "stored", stored, got)
+
+		current := issuer.Current
+		got, err = s.UpdateStudent(t.Context(), created[0].Number, issuer.StudentUpdate{Status: &current})
+		requireNoError(t, "UpdateStudent status only", err)
+		assertEqual(t, "PersonalEmail kept", got.PersonalEmail, email)
+
+		other, err := s.Student(t.Context(), created[1].ID)
+		requireNoError(t, "Student", err)
+		assertEqual(t, "other student", other.Status, issuer.Current)
+	}},
+	{"update unknown not found", func(t *testing.T, s issuer.Store) {
+		graduated := issuer.Graduated
+		_, err := s.UpdateStudent(t.Context(), "S-none", issuer.StudentUpdate{Status: &graduated})
+		assertErrorIs(t, "UpdateStudent", err, issuer.ErrNotFound)
+	}},
 	{"number kept as text", func(t *testing.T, s issuer.Store) {
 		want := newStudent("0012345", "Leading Zero")
 		_, _, err := s.UpsertStudents(t.Context(), []*issuer.Student{want})

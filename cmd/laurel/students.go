@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/laurel-badges/laurel/internal/config"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+func setupStudentsGraduate(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {
+	personal := fs.String("personal-email", "", "personal email address that the student keeps after graduation; only with one student id")
+	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
+		if len(args) == 0 {
+			return fmt.Errorf("%w: give the student id of every graduate", errUsage)
+		}
+		if *personal != "" && len(args) > 1 {
+			return fmt.Errorf("%w: --personal-email belongs to one student; graduate the others in another command", errUsage)
+		}
+
+		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr))
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+
+		// Every number is checked first, so that a typing mistake changes
+		// no student.
+		found, err := a.db.StudentsByNumber(ctx, args)
+		if err != nil {
+			return err
+		}
+		var missing []string
+		for _, n := range args {
+			if found[n] == nil {
+				missing = append(missing, n)
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("no student has id %s; check the ids and run the command again (no student was changed)", strings.Join(missing, ", "))
+		}
+
+		graduated := issuer.Graduated
+		for _, n := range args {
+			u := issuer.StudentUpdate{Status: &graduated}
+			if *personal != "" {
+				u.PersonalEmail = personal
+			}
+			if _, err := a.service.UpdateStudent(ctx, issuer.System, n, u); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(e.stdout, "Marked %d students graduated. Their credentials stay valid; uploads no longer award them.\n", len(args))
+		return nil
+	}
+}
