@@ -345,3 +345,116 @@ func TestVerifyDataIntegrityStatusList(t *testing.T) {
 		t.Errorf("tampered list: status %s %q, want status_verification_error (%s)", c.Outcome, c.Code, c.Message)
 	}
 }
+
+// signLegacy adds a proof of the older suites with the test key: typ is
+// DataIntegrityProof with cryptosuite eddsa-2022, or Ed25519Signature2020.
+func signLegacy(t testing.TB, doc map[string]any, priv ed25519.PrivateKey, vm, typ string) map[string]any {
+	t.Helper()
+	unsigned := maps.Clone(doc)
+	delete(unsigned, "proof")
+	docCanon, err := canonicalize(unsigned)
+	if err != nil {
+		t.Fatalf("canonicalize document: %v", err)
+	}
+	proof := map[string]any{"type": typ, "created": "2026-01-01T00:00:00Z", "verificationMethod": vm, "proofPurpose": "assertionMethod"}
+	if typ == "DataIntegrityProof" {
+		proof["cryptosuite"] = "eddsa-2022"
+	}
+	config := maps.Clone(proof)
+	config["@context"] = doc["@context"]
+	proofCanon, err := canonicalize(config)
+	if err != nil {
+		t.Fatalf("canonicalize proof: %v", err)
+	}
+	configHash, docHash := sha256.Sum256([]byte(proofCanon)), sha256.Sum256([]byte(docCanon))
+	proof["proofValue"] = "z" + encodeBase58(ed25519.Sign(priv, append(configHash[:], docHash[:]...)))
+
+	signed := maps.Clone(unsigned)
+	signed["proof"] = proof
+	return signed
+}
+
+func TestVerifyDeprecatedSuites(t *testing.T) {
+	base, kp := implGuideVector(t)
+	seed, _ := hex.DecodeString(kp.PrivateKeyHex)
+	vm := "https://example.edu/issuers/565049#" + kp.PublicKeyMultibase
+
+	legacy := maps.Clone(base)
+	legacy["@context"] = []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "https://w3id.org/security/suites/ed25519-2020/v1"}
+
+	tests := []struct {
+		name string
+		doc  map[string]any
+	}{
+		{"eddsa-2022", signLegacy(t, base, ed25519.PrivateKey(seed), vm, "DataIntegrityProof")},
+		{"Ed25519Signature2020", signLegacy(t, legacy, ed25519.PrivateKey(seed), vm, "Ed25519Signature2020")},
+	}
+	v := newTestVerifier(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := v.Verify(context.Background(), marshalDoc(t, tt.doc))
+			sig := r.Check(CheckSignature)
+			if sig.Outcome != Warn || sig.Code != "deprecated_proof" {
+				t.Errorf("signature %s %q, want warn deprecated_proof: %s", sig.Outcome, sig.Code, sig.Message)
+			}
+			if r.Verdict != ValidWithWarnings {
+				t.Errorf("verdict %s, want valid_with_warnings; context: %s", r.Verdict, r.Check(CheckContext).Message)
+			}
+		})
+	}
+}
+
+// TestVerifyControllerDocumentKey resolves an https verificationMethod
+// through the issuer's controller document.
+func TestVerifyControllerDocumentKey(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	multikey := "z" + encodeBase58(append([]byte{0xed, 0x01}, pub...))
+
+	var issuerID string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		doc := map[string]any{
+			"@context": []any{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"},
+			"id":       issuerID,
+			"verificationMethod": []any{
+				map[string]any{"id": issuerID + "#key-1", "type": "Multikey", "controller": issuerID, "publicKeyMultibase": multikey},
+				map[string]any{"id": issuerID + "#key-2", "type": "Multikey", "controller": issuerID, "publicKeyMultibase": multikey},
+			},
+			"assertionMethod": []any{issuerID + "#key-1"},
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(doc)
+	}))
+	t.Cleanup(srv.Close)
+	issuerID = srv.URL + "/issuers/1"
+
+	base, _ := implGuideVector(t)
+	base = maps.Clone(base)
+	base["issuer"] = map[string]any{"id": issuerID, "type": []any{"Profile"}, "name": "Example Corp"}
+
+	v, err := New(Options{AllowHTTP: true, AllowPrivate: true, Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, vm, code string
+		want           Verdict
+	}{
+		{"assertion key", issuerID + "#key-1", "", Valid},
+		{"key not for assertions", issuerID + "#key-2", "key_not_authorized", Invalid},
+		{"unknown key", issuerID + "#key-3", "key_not_found", Invalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := v.Verify(context.Background(), marshalDoc(t, signDI(t, base, priv, tt.vm)))
+			if r.Verdict != tt.want {
+				t.Errorf("verdict %s, want %s: %s", r.Verdict, tt.want, r.Check(CheckSignature).Message)
+			}
+			if got := r.Check(CheckSignature).Code; got != tt.code {
+				t.Errorf("signature code %q, want %q", got, tt.code)
+			}
+		})
+	}
+}
