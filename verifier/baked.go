@@ -46,7 +46,7 @@ func ExtractPNG(data []byte) ([]byte, error) {
 		}
 		length := binary.BigEndian.Uint32(rest[:4])
 		if uint64(length) > uint64(len(rest)-12) {
-			return nil, fmt.Errorf("%w: a PNG chunk claims %d bytes, more than the file holds", ErrBakedImage, length)
+			return nil, fmt.Errorf("%w: a PNG chunk has a length of %d bytes, more than the rest of the file; the file is truncated or damaged", ErrBakedImage, length)
 		}
 		typ, body := string(rest[4:8]), rest[8:8+length]
 		crc := binary.BigEndian.Uint32(rest[8+length : 12+length])

@@ -232,7 +232,7 @@ func decodeProofValue(s string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: proofValue: %v", ErrMalformed, err)
 	}
 	if len(sig) != ed25519.SignatureSize {
-		return nil, fmt.Errorf("%w: proofValue holds %d bytes; an Ed25519 signature has %d", ErrSignature, len(sig), ed25519.SignatureSize)
+		return nil, fmt.Errorf("%w: proofValue decodes to %d bytes, but an Ed25519 signature has %d", ErrSignature, len(sig), ed25519.SignatureSize)
 	}
 	return sig, nil
 }

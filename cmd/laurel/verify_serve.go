@@ -9,12 +9,12 @@ import (
 )
 
 // newServerVerifier builds the verifier of the hosted /verify page. Our own
-// credentials get the strict checks. Requests for our own base URL's host
-// are served by handler in process, not over the network. That way the
-// server can verify its own badges even when its public name does not
-// resolve from inside its network, or resolves to a private address,
-// and no loopback or private address is opened to fetches on behalf of
-// anonymous visitors.
+// credentials get the strict checks. Requests for the host of our own base
+// URL are served by handler in process, not over the network. The server
+// can then verify its own badges even when its public name does not
+// resolve from inside its network, or resolves to a private address. No
+// loopback or private address is opened to fetches made for anonymous
+// visitors.
 func newServerVerifier(baseURL, issuerID string, handler http.Handler) (*verifier.Verifier, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Host == "" {
