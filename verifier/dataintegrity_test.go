@@ -205,6 +205,15 @@ func TestVerifyDataIntegrityCases(t *testing.T) {
 			d["favouriteColour"] = "green"
 			return d
 		}, Invalid, CheckContext, Fail, "context_error", Skip},
+		{"undefined nested term", func() map[string]any {
+			d := maps.Clone(base)
+			subject := maps.Clone(d["credentialSubject"].(map[string]any))
+			achievement := maps.Clone(subject["achievement"].(map[string]any))
+			achievement["colour"] = "green"
+			subject["achievement"] = achievement
+			d["credentialSubject"] = subject
+			return d
+		}, Invalid, CheckContext, Fail, "context_error", Skip},
 		{"authentication purpose", func() map[string]any {
 			d := maps.Clone(base)
 			p := maps.Clone(d["proof"].(map[string]any))
@@ -454,6 +463,38 @@ func TestVerifyControllerDocumentKey(t *testing.T) {
 			}
 			if got := r.Check(CheckSignature).Code; got != tt.code {
 				t.Errorf("signature code %q, want %q", got, tt.code)
+			}
+		})
+	}
+}
+
+func TestExpandSafeNamesUndefinedTerm(t *testing.T) {
+	base, _ := implGuideVector(t)
+	tests := []struct {
+		name string
+		edit func(d map[string]any)
+		want string
+	}{
+		{"top level", func(d map[string]any) { d["favouriteColour"] = "green" }, `"favouriteColour"`},
+		{"inside achievement", func(d map[string]any) {
+			subject := maps.Clone(d["credentialSubject"].(map[string]any))
+			achievement := maps.Clone(subject["achievement"].(map[string]any))
+			achievement["colour"] = "green"
+			subject["achievement"] = achievement
+			d["credentialSubject"] = subject
+		}, `"credentialSubject.achievement.colour"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := maps.Clone(base)
+			delete(d, "proof")
+			tt.edit(d)
+			err := expandSafe(d)
+			if !errors.Is(err, ErrContext) {
+				t.Fatalf("error %v, want ErrContext", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not name %s", err, tt.want)
 			}
 		})
 	}

@@ -66,10 +66,98 @@ var jwtRegisteredClaims = []string{"iss", "sub", "jti", "nbf", "exp", "iat", "au
 // kind of JSON-LD problem found.
 func expandSafe(doc map[string]any) error {
 	_, err := ld.NewJsonLdProcessor().Expand(doc, ldOptions())
-	if err != nil {
-		return contextError(err)
+	if err == nil {
+		return nil
 	}
-	return nil
+
+	var ldErr *ld.JsonLdError
+	if errors.As(err, &ldErr) && ldErr.Code == ld.InvalidProperty {
+		budget := maxTermSearch
+		if path := undefinedTerm(doc, doc["@context"], "", &budget); path != "" {
+			return fmt.Errorf("%w: the property %q is not defined by any of the credential's contexts, so a Data Integrity proof would not cover it; remove it or add a context that defines it", ErrContext, path)
+		}
+	}
+	return contextError(err)
+}
+
+// maxTermSearch bounds the expansions undefinedTerm runs to name the
+// property that safe mode rejected.
+const maxTermSearch = 200
+
+// undefinedTerm returns the path of a property of obj that does not
+// expand, such as "credentialSubject.achievement.colour", or "". It
+// expands each member alone inside its enclosing objects, reduced to
+// their id and type and the member leading down, because type-scoped and
+// property-scoped contexts depend on them. It descends into the first
+// member that fails.
+func undefinedTerm(obj map[string]any, ctx any, prefix string, budget *int) string {
+	return searchTerm(ctx, nil, obj, prefix, budget)
+}
+
+// enclosing is an object on the way down and the member followed.
+type enclosing struct {
+	obj map[string]any
+	key string
+}
+
+func searchTerm(ctx any, chain []enclosing, obj map[string]any, prefix string, budget *int) string {
+	for key, value := range obj {
+		if isIdentity(key) || key == "@context" {
+			continue
+		}
+		if *budget <= 0 {
+			return ""
+		}
+		*budget--
+		if expands(probeDocument(ctx, chain, obj, key)) {
+			continue
+		}
+
+		path := prefix + key
+		down := append(slices.Clone(chain), enclosing{obj, key})
+		for _, child := range objects(value) {
+			if deeper := searchTerm(ctx, down, child, path+".", budget); deeper != "" {
+				return deeper
+			}
+		}
+		return path
+	}
+	return ""
+}
+
+func isIdentity(key string) bool {
+	return key == "id" || key == "type" || key == "@id" || key == "@type"
+}
+
+// probeDocument nests obj reduced to its identity and key inside the
+// chain of enclosing objects, each reduced the same way.
+func probeDocument(ctx any, chain []enclosing, obj map[string]any, key string) map[string]any {
+	inner := identity(obj)
+	inner[key] = obj[key]
+	for i := len(chain) - 1; i >= 0; i-- {
+		outer := identity(chain[i].obj)
+		outer[chain[i].key] = inner
+		inner = outer
+	}
+	inner["@context"] = ctx
+	return inner
+}
+
+// identity returns the id and type members of obj, and a nested
+// @context, which scopes the terms below it.
+func identity(obj map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range obj {
+		if isIdentity(k) || k == "@context" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func expands(doc map[string]any) bool {
+	_, err := ld.NewJsonLdProcessor().Expand(doc, ldOptions())
+	return err == nil
 }
 
 // canonicalize returns the RDFC-1.0 (URDNA2015) canonical N-Quads of doc.
