@@ -99,6 +99,9 @@ func printReport(w io.Writer, r *verifier.Result) {
 		if r.Recipient != nil {
 			fmt.Fprintf(w, "Recipient:  %s\n", named(r.Recipient.Name, r.Recipient.ID))
 		}
+		if r.Baked != "" {
+			fmt.Fprintf(w, "Read from:  a baked %s image\n", strings.ToUpper(r.Baked))
+		}
 		if r.ValidFrom != nil {
 			until := "no expiry date"
 			if r.ValidUntil != nil {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"hash/crc32"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -159,5 +161,41 @@ func TestRateLimiterRefills(t *testing.T) {
 	}
 	if !l.allow("192.0.2.1", now.Add(verifyInterval/verifyBurst)) {
 		t.Error("bucket did not refill after one interval share")
+	}
+}
+
+// bakedPNG returns a 1×1 PNG carrying text in an iTXt chunk with the Open
+// Badges 3.0 keyword.
+func bakedPNG(text string) []byte {
+	chunk := func(typ string, data []byte) []byte {
+		out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+		out = append(out, typ...)
+		out = append(out, data...)
+		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	png := []byte("\x89PNG\r\n\x1a\n")
+	png = append(png, chunk("IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0})...)
+	png = append(png, chunk("iTXt", []byte("openbadgecredential\x00\x00\x00\x00\x00"+text))...)
+	return append(png, chunk("IEND", nil)...)
+}
+
+func TestVerifyPageBakedPNG(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "badge.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(bakedPNG(award.Credential.JWS))
+	mw.Close()
+
+	resp := ts.do(t, request{method: http.MethodPost, path: "/api/v1/verify", body: &body,
+		header: http.Header{"Content-Type": {mw.FormDataContentType()}}}).wantStatus(t, http.StatusOK)
+	res := decodeResult(t, resp)
+	if res.Verdict != verifier.Valid || res.Baked != "png" {
+		t.Errorf("verdict %s, baked %q; want valid from png: %s", res.Verdict, res.Baked, resp.body)
 	}
 }
