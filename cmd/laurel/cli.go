@@ -61,6 +61,8 @@ func commands() []command {
 		{"keys rotate", "", "make a new active signing key; the old one stays published", setupKeysRotate},
 		{"keys revoke", "KEY_ID", "revoke a compromised key and re-issue every credential it signed", setupKeysRevoke},
 		{"profile set", "", "set the issuer profile (institution name, URL, email)", setupProfileSet},
+		{"backup", "FILE", "write a consistent copy of the SQLite database to FILE while the server runs", setupBackup},
+		{"restore", "FILE", "restore a backup into an empty data folder and check it opens with the master key", setupRestore},
 		{"demo", "", "set up a demonstration institution in an empty data folder", setupDemo},
 		{"bench", "", "measure issuing speed on an empty, disposable store", setupBench},
 		{"verify", "FILE|URL|-", "verify an Open Badges 3.0 credential from any issuer; exit 0 when valid, 1 when not", setupVerify},

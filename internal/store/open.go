@@ -156,7 +156,7 @@ func openSQLite(ctx context.Context, t target) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open SQLite database %s: %w; check that the file is a SQLite database and that its folder is writable", t.display, err)
 	}
-	return &DB{sql: sqlDB, dialect: sqliteDialect, display: t.display}, nil
+	return &DB{sql: sqlDB, dialect: sqliteDialect, display: t.display, path: t.path}, nil
 }
 
 func openPostgres(ctx context.Context, t target) (*DB, error) {

@@ -36,6 +36,7 @@ type DB struct {
 	sql     *sql.DB
 	dialect *dialect
 	display string // database URL with any password redacted, for messages
+	path    string // the SQLite file; empty on PostgreSQL
 }
 
 var _ issuer.Store = (*DB)(nil)
