@@ -39,9 +39,14 @@ func (db *DB) StatusList(ctx context.Context, id string) (*issuer.StatusList, er
 FROM status_lists
 WHERE id = ?`
 
-	l, err := scanStatusList(db.conn().queryRow(ctx, q, id))
+	op := fmt.Sprintf("read status list %s", id)
+	st, err := db.prepared(ctx, q)
 	if err != nil {
-		return nil, storeError(fmt.Sprintf("read status list %s", id), err)
+		return nil, storeError(op, err)
+	}
+	l, err := scanStatusList(st.QueryRowContext(ctx, id))
+	if err != nil {
+		return nil, storeError(op, err)
 	}
 	return l, nil
 }
