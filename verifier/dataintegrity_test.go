@@ -499,3 +499,27 @@ func TestExpandSafeNamesUndefinedTerm(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyDataIntegrityConcurrently shares the parsed contexts and the
+// content cache between goroutines; run with -race it shows that no
+// verification changes them.
+func TestVerifyDataIntegrityConcurrently(t *testing.T) {
+	v := newTestVerifier(t)
+	inputs := [][]byte{
+		readTestdata(t, "vectors", "impl-guide-eddsa-rdfc-2022.json"),
+		readTestdata(t, "vectors", "v1.0.14-ex1-docformat-sample.signed.json"),
+		readTestdata(t, "vectors", "v1.0.14-ex2-basic.jwt"),
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 3 {
+				input := inputs[(i+j)%len(inputs)]
+				if r := v.Verify(context.Background(), input); !r.Verdict.Acceptable() {
+					t.Errorf("verdict %s for input %d", r.Verdict, (i+j)%len(inputs))
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
