@@ -21,6 +21,9 @@
 // private, loopback, link-local and metadata addresses at connect time. It
 // bounds sizes, time and redirects, and caches key documents briefly and
 // status lists for at most a minute. JSON-LD contexts are never fetched.
+// Results that depend only on a credential's bytes (its decoded JSON, the
+// JSON-LD and JSON Schema findings) are kept for up to 512 token parts,
+// so a badge verified again costs mainly its signature.
 //
 // A credential in JSON must carry a Data Integrity proof: DataIntegrityProof
 // with the cryptosuite eddsa-rdfc-2022, or the deprecated eddsa-2022 and
