@@ -44,6 +44,9 @@ func (v *Verifier) verifyEmbeddedProofs(ctx context.Context, doc map[string]any,
 		}
 	}
 
+	if err := checkNoBlankNodeIDs(doc); err != nil {
+		return contextFailure(err)
+	}
 	unsigned := maps.Clone(doc)
 	delete(unsigned, "proof")
 	if err := expandSafe(unsigned); err != nil {

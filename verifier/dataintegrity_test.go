@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net"
 	"net/http"
@@ -212,6 +213,21 @@ func TestVerifyDataIntegrityCases(t *testing.T) {
 			achievement["colour"] = "green"
 			subject["achievement"] = achievement
 			d["credentialSubject"] = subject
+			return d
+		}, Invalid, CheckContext, Fail, "context_error", Skip},
+		{"blank node clique", func() map[string]any {
+			d := maps.Clone(base)
+			var nodes []any
+			for i := range 9 {
+				var refs []any
+				for j := range 9 {
+					if j != i {
+						refs = append(refs, map[string]any{"@id": fmt.Sprintf("_:b%d", j)})
+					}
+				}
+				nodes = append(nodes, map[string]any{"@id": fmt.Sprintf("_:b%d", i), "https://example.org/knows": refs})
+			}
+			d["https://example.org/nodes"] = nodes
 			return d
 		}, Invalid, CheckContext, Fail, "context_error", Skip},
 		{"authentication purpose", func() map[string]any {
