@@ -84,6 +84,11 @@ func TestParseMultikeyEncodings(t *testing.T) {
 		t.Fatal(err)
 	}
 	compressed := elliptic.MarshalCompressed(elliptic.P256(), p256.X, p256.Y)
+	ecdhKey, err := p256.PublicKey.ECDH()
+	if err != nil {
+		t.Fatal(err)
+	}
+	uncompressed := ecdhKey.Bytes()
 
 	tests := []struct {
 		name    string
@@ -96,7 +101,7 @@ func TestParseMultikeyEncodings(t *testing.T) {
 		{"Ed25519 of 31 bytes", "z" + encodeBase58(append([]byte{0xed, 0x01}, key[:31]...)), "invalid public key length"},
 		{"Ed25519 of 33 bytes", "z" + encodeBase58(append([]byte{0xed, 0x01}, append(key, 0x21)...)), "invalid public key length"},
 		{"P-256 compressed", "z" + encodeBase58(append([]byte{0x80, 0x24}, compressed...)), ""},
-		{"P-256 uncompressed", "z" + encodeBase58(append([]byte{0x80, 0x24}, elliptic.Marshal(elliptic.P256(), p256.X, p256.Y)...)), "invalid public key length"},
+		{"P-256 uncompressed", "z" + encodeBase58(append([]byte{0x80, 0x24}, uncompressed...)), "invalid public key length"},
 		{"P-256 code not varint", "z" + encodeBase58(append([]byte{0x12, 0x00}, compressed...)), "multicodec 0x12"},
 		{"non-minimal varint", "z" + encodeBase58(append([]byte{0xed, 0x81, 0x00}, key...)), "no valid multicodec prefix"},
 		{"base64url multibase", "u" + base64.RawURLEncoding.EncodeToString(append([]byte{0xed, 0x01}, key...)), `does not start with "z"`},
