@@ -34,14 +34,17 @@ type dialect struct {
 	// boolean row.
 	tableExists string
 
-	// skipLocked ends a subquery that picks rows to update, so that rows
-	// locked by another transaction are skipped instead of waited for.
-	// Empty on SQLite, where a writing transaction holds the database's
-	// write lock and so no row is locked by another one.
-	skipLocked string
+	// tryLockBlocks is a query that takes transaction-level locks on blocks
+	// of a status list without waiting, and returns the blocks taken. Its
+	// %s is a VALUES list of block numbers, in the order to try them. Its
+	// placeholders after that are the list id and the maximum number of
+	// blocks to take. Empty on SQLite, where a writing transaction holds the
+	// database's write lock, so that no other one needs keeping out.
+	tryLockBlocks string
 
 	// lockShared ends a SELECT of one row that must not change until the
-	// transaction ends. Empty on SQLite, for the same reason as skipLocked.
+	// transaction ends. Empty on SQLite, for the same reason as
+	// tryLockBlocks.
 	lockShared string
 
 	// lockMigrations runs first in every migration transaction, so that
@@ -61,8 +64,15 @@ var postgresDialect = &dialect{
 	numbered:    true,
 	noLimit:     nil,
 	tableExists: `SELECT to_regclass(?) IS NOT NULL`,
-	skipLocked:  "\n\t\tFOR UPDATE SKIP LOCKED",
-	lockShared:  " FOR SHARE",
+	// The two-key advisory locks are a key space apart from the one-key
+	// lock of migrations. LIMIT stops the scan, and so the locking, once
+	// enough blocks are taken.
+	tryLockBlocks: `
+SELECT block
+FROM (VALUES %s) AS candidate (block)
+WHERE pg_try_advisory_xact_lock(hashtext(?), block)
+LIMIT ?`,
+	lockShared: " FOR SHARE",
 	// A transaction-level advisory lock is released at commit or rollback,
 	// so a failed migration cannot leave it held. The key is derived from
 	// the current schema, so that databases in different schemas of one

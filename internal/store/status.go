@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
+	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/laurel-badges/laurel/issuer"
 )
@@ -88,21 +92,35 @@ func queryInts(ctx context.Context, c conn, q string, args ...any) ([]int, error
 	return out, rows.Err()
 }
 
+// statusBlockSize is the number of entries in one block of a status list.
+// On PostgreSQL a transaction reserves entries only in blocks it holds, so
+// that no two running transactions ever pick from the same block.
+const statusBlockSize = 1024
+
 // maxAllocationRounds bounds the rounds of allocateStatus. A round either
 // reserves entries or starts a new list, so a few rounds always suffice.
 // The bound turns a bug into an error instead of an endless loop.
-const maxAllocationRounds = 8
+const maxAllocationRounds = 16
+
+// reserveChunk is how many entries one INSERT reserves.
+const reserveChunk = 500
 
 // allocateStatus reserves n entries at random free indexes of the newest
 // revocation status list within the transaction of c, starting a new list
-// when that one has no free entry left.
+// when that one has no free entry that the transaction can take.
 //
-// Each list has one row per entry, and reserving marks free rows. On
-// PostgreSQL the rows are picked with FOR UPDATE SKIP LOCKED, so entries
-// that a running transaction has reserved are skipped without waiting for
-// it, so two uploads do not wait on each other here. On SQLite
-// the transaction holds the database's write lock, so no other
-// transaction reserves at the same time.
+// Each reserved entry gets a row in status_entries. On PostgreSQL a
+// transaction first takes blocks of statusBlockSize entries with
+// pg_try_advisory_xact_lock, which never waits and is released at commit
+// or rollback, and reserves entries only in blocks it holds. Rows of
+// running transactions therefore lie in blocks that no other transaction
+// holds, so an insert never waits for another transaction, and two
+// uploads cannot deadlock here. Blocks held by others are skipped: that is
+// the retry after a conflict. On SQLite the transaction holds the
+// database's write lock, so every block is free to take.
+//
+// The entries of one call are spread over as many blocks as it needs
+// entries, so that the indexes of one upload do not cluster.
 func allocateStatus(ctx context.Context, c conn, n int) ([]issuer.StatusEntry, error) {
 	if n < 0 {
 		return nil, issuer.Invalidf("count", "cannot reserve %d status entries; give 0 or more", n)
@@ -122,24 +140,113 @@ func allocateStatus(ctx context.Context, c conn, n int) ([]issuer.StatusEntry, e
 			return nil, err
 		}
 
-		want := n - len(out)
-		got, err := reserveFreeEntries(ctx, c, list.ID, want)
+		got, err := reserveInList(ctx, c, list, n-len(out))
 		if err != nil {
 			return nil, err
+		}
+		if len(got) == 0 {
+			// The list is full, or other transactions hold every block
+			// with a free entry.
+			if _, err := createStatusList(ctx, c); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		for _, index := range got {
 			out = append(out, issuer.StatusEntry{ListID: list.ID, Index: index})
 		}
+	}
+	return out, nil
+}
 
-		// Fewer than asked means that the list has no free entry left that
-		// another transaction has not reserved.
-		if len(got) < want {
-			if _, err := createStatusList(ctx, c); err != nil {
-				return nil, err
+// reserveInList reserves up to want random free entries of list in blocks
+// that the transaction holds, and returns their indexes.
+func reserveInList(ctx context.Context, c conn, list *issuer.StatusList, want int) ([]int, error) {
+	hint, err := reservedIndexes(ctx, c, list, nil)
+	if err != nil {
+		return nil, err
+	}
+	candidates := blocksWithFreeEntries(hint, list.Size)
+	rand.Shuffle(len(candidates), func(i, j int) { candidates[i], candidates[j] = candidates[j], candidates[i] })
+
+	held, err := holdBlocks(ctx, c, list.ID, candidates, min(want, len(candidates)))
+	if err != nil || len(held) == 0 {
+		return nil, err
+	}
+
+	// Entries reserved in these blocks before this transaction held them
+	// are committed by now, because their transactions held the blocks
+	// until they ended. Reading them again keeps every pick free.
+	reserved, err := reservedIndexes(ctx, c, list, held)
+	if err != nil {
+		return nil, err
+	}
+	picks := pickFreeInBlocks(reserved, held, want)
+	return reserveIndexes(ctx, c, list.ID, picks)
+}
+
+// blocksWithFreeEntries returns the blocks of a list of size entries that
+// have a clear bit in reserved.
+func blocksWithFreeEntries(reserved issuer.Bitstring, size int) []int {
+	var out []int
+	bytesPerBlock := statusBlockSize / 8
+	for block := range size / statusBlockSize {
+		start := block * bytesPerBlock
+		used := 0
+		for _, octet := range reserved[start : start+bytesPerBlock] {
+			used += bits.OnesCount8(octet)
+		}
+		if used < statusBlockSize {
+			out = append(out, block)
+		}
+	}
+	return out
+}
+
+// holdBlocks takes up to limit of the candidate blocks, in the given order,
+// and returns those the transaction now holds. On SQLite it takes the first
+// limit candidates, because no other transaction writes at the same time.
+func holdBlocks(ctx context.Context, c conn, listID string, candidates []int, limit int) ([]int, error) {
+	if limit == 0 {
+		return nil, nil
+	}
+	if c.d.tryLockBlocks == "" {
+		return candidates[:limit], nil
+	}
+
+	q := fmt.Sprintf(c.d.tryLockBlocks, strings.TrimSuffix(strings.Repeat("(CAST(? AS integer)), ", len(candidates)), ", "))
+	args := make([]any, 0, len(candidates)+2)
+	for _, b := range candidates {
+		args = append(args, b)
+	}
+	args = append(args, listID, limit)
+
+	held, err := queryInts(ctx, c, q, args...)
+	if err != nil {
+		return nil, storeError("hold blocks of status list "+listID, err)
+	}
+	return held, nil
+}
+
+// pickFreeInBlocks returns up to want distinct random indexes that are
+// clear in reserved and lie in blocks, in ascending order.
+func pickFreeInBlocks(reserved issuer.Bitstring, blocks []int, want int) []int {
+	var free []int
+	for _, block := range blocks {
+		for i := block * statusBlockSize; i < (block+1)*statusBlockSize; i++ {
+			if !reserved.Get(i) {
+				free = append(free, i)
 			}
 		}
 	}
-	return out, nil
+	want = min(want, len(free))
+	for k := range want {
+		j := k + rand.IntN(len(free)-k)
+		free[k], free[j] = free[j], free[k]
+	}
+	picks := free[:want]
+	slices.Sort(picks)
+	return picks
 }
 
 func newestStatusList(ctx context.Context, c conn) (*issuer.StatusList, error) {
@@ -156,7 +263,7 @@ LIMIT 1`
 	return l, nil
 }
 
-// createStatusList inserts a new revocation list with all its entries free.
+// createStatusList inserts a new revocation list with every entry free.
 func createStatusList(ctx context.Context, c conn) (*issuer.StatusList, error) {
 	t := now()
 	l := &issuer.StatusList{
@@ -166,52 +273,72 @@ func createStatusList(ctx context.Context, c conn) (*issuer.StatusList, error) {
 		CreatedAt: t,
 		UpdatedAt: t,
 	}
-	op := fmt.Sprintf("create status list %s", l.ID)
 
-	const insertList = `
+	const q = `
 INSERT INTO status_lists (` + statusListColumns + `
 ) VALUES (?, ?, ?, ?, ?, ?)`
-	_, err := c.exec(ctx, insertList, l.ID, l.Purpose, l.Size, l.Revision, c.d.timeArg(l.CreatedAt), c.d.timeArg(l.UpdatedAt))
+	_, err := c.exec(ctx, q, l.ID, l.Purpose, l.Size, l.Revision, c.d.timeArg(l.CreatedAt), c.d.timeArg(l.UpdatedAt))
 	if err != nil {
-		return nil, storeError(op, err)
-	}
-
-	// One statement writes every entry: both databases accept a recursive
-	// common table expression in front of INSERT.
-	const insertEntries = `
-WITH RECURSIVE entry (i) AS (
-	SELECT 0
-	UNION ALL
-	SELECT i + 1 FROM entry WHERE i + 1 < ?
-)
-INSERT INTO status_entries (status_list_id, status_index, reserved)
-SELECT ?, i, FALSE FROM entry`
-	if _, err := c.exec(ctx, insertEntries, l.Size, l.ID); err != nil {
-		return nil, storeError(op, err)
+		return nil, storeError(fmt.Sprintf("create status list %s", l.ID), err)
 	}
 	return l, nil
 }
 
-// reserveFreeEntries marks up to want free entries of a list reserved,
-// chosen at random, and returns their indexes in ascending order.
-func reserveFreeEntries(ctx context.Context, c conn, listID string, want int) ([]int, error) {
+// reservedIndexes returns the reserved entries of list as a bitstring; a
+// non-nil blocks limits the read to those blocks.
+func reservedIndexes(ctx context.Context, c conn, list *issuer.StatusList, blocks []int) (issuer.Bitstring, error) {
 	q := `
-UPDATE status_entries SET
-	reserved = TRUE
-WHERE status_list_id = ?
-	AND status_index IN (
-		SELECT status_index
-		FROM status_entries
-		WHERE status_list_id = ?
-			AND NOT reserved
-		ORDER BY random()
-		LIMIT ?` + c.d.skipLocked + `
-	)
-RETURNING status_index`
+SELECT status_index
+FROM status_entries
+WHERE status_list_id = ?`
+	args := []any{list.ID}
+	if blocks != nil {
+		q += `
+	AND status_index / ` + strconv.Itoa(statusBlockSize) + ` IN (` + placeholders(len(blocks)) + `)`
+		for _, b := range blocks {
+			args = append(args, b)
+		}
+	}
 
-	got, err := queryInts(ctx, c, q, listID, listID, want)
+	indexes, err := queryInts(ctx, c, q, args...)
 	if err != nil {
-		return nil, storeError(fmt.Sprintf("reserve %d entries of status list %s", want, listID), err)
+		return nil, storeError(fmt.Sprintf("read reserved entries of status list %s", list.ID), err)
+	}
+	set, err := issuer.NewBitstring(list.Size)
+	if err != nil {
+		return nil, fmt.Errorf("status list %s: %w", list.ID, err)
+	}
+	for _, i := range indexes {
+		if i >= 0 && i < list.Size {
+			set.Set(i)
+		}
+	}
+	return set, nil
+}
+
+// reserveIndexes inserts rows for the picks of a list and returns the
+// indexes inserted. ON CONFLICT DO NOTHING leaves out an index reserved
+// meanwhile rather than failing the transaction; the block protocol of
+// allocateStatus should make that impossible.
+func reserveIndexes(ctx context.Context, c conn, listID string, picks []int) ([]int, error) {
+	var got []int
+	for len(picks) > 0 {
+		chunk := picks[:min(len(picks), reserveChunk)]
+		picks = picks[len(chunk):]
+
+		q := insertSQL("status_entries", []string{"status_list_id", "status_index"}, len(chunk)) + `
+ON CONFLICT DO NOTHING
+RETURNING status_index`
+		args := make([]any, 0, 2*len(chunk))
+		for _, i := range chunk {
+			args = append(args, listID, i)
+		}
+
+		inserted, err := queryInts(ctx, c, q, args...)
+		if err != nil {
+			return nil, storeError(fmt.Sprintf("reserve %d entries of status list %s", len(chunk), listID), err)
+		}
+		got = append(got, inserted...)
 	}
 	slices.Sort(got)
 	return got, nil

@@ -9,29 +9,85 @@ import (
 	"github.com/laurel-badges/laurel/issuer"
 )
 
-// TestAllocateStatusSkipsEntriesOfRunningTransaction holds a PostgreSQL
-// transaction that reserved all but five entries of a list, and checks
-// that a second transaction gets those five and five of a new list at
-// once, without waiting for the first to end.
-func TestAllocateStatusSkipsEntriesOfRunningTransaction(t *testing.T) {
+// TestAllocateStatusSkipsBlocksOfRunningTransaction holds a PostgreSQL
+// transaction that reserved entries of a list. A second transaction must
+// reserve its entries at once, without waiting for the first to end and
+// without taking any of its entries. It reserves in the same list while
+// blocks are left, and in a new list when the first holds them all.
+func TestAllocateStatusSkipsBlocksOfRunningTransaction(t *testing.T) {
 	postgresBaseURL(t)
-	db := migratedTestDB(t, postgresTestURL(t))
-	ctx := t.Context()
-	const free = 5
-	err := db.withTx(ctx, func(c conn) error {
-		_, err := createStatusList(ctx, c)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("create status list: %v", err)
+	tests := []struct {
+		name         string
+		holderCount  int // entries the first transaction reserves
+		want         int // entries the second transaction reserves
+		wantSameList int // of those, how many in the first list
+	}{
+		{name: "blocks left", holderCount: 100, want: 20, wantSameList: 20},
+		{name: "every block held", holderCount: issuer.MinStatusListSize - 5, want: 10, wantSameList: 0},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := migratedTestDB(t, postgresTestURL(t))
+			ctx := t.Context()
+			err := db.withTx(ctx, func(c conn) error {
+				_, err := createStatusList(ctx, c)
+				return err
+			})
+			if err != nil {
+				t.Fatalf("create status list: %v", err)
+			}
 
+			holderEntries, release, holderDone := holdReservation(t, db, tt.holderCount)
+
+			// The second transaction must finish while the first still runs.
+			quick, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			var got []issuer.StatusEntry
+			err = db.withTx(quick, func(c conn) error {
+				var err error
+				got, err = allocateStatus(quick, c, tt.want)
+				return err
+			})
+			close(release)
+			if err != nil {
+				t.Fatalf("second transaction: %v", err)
+			}
+			if err := <-holderDone; err != nil {
+				t.Fatalf("first transaction: %v", err)
+			}
+
+			holderSet := make(map[issuer.StatusEntry]bool, len(holderEntries))
+			for _, e := range holderEntries {
+				holderSet[e] = true
+			}
+			inFirst := 0
+			for _, e := range got {
+				if holderSet[e] {
+					t.Errorf("entry %+v reserved by both transactions", e)
+				}
+				if e.ListID == holderEntries[0].ListID {
+					inFirst++
+				}
+			}
+			if len(got) != tt.want || inFirst != tt.wantSameList {
+				t.Errorf("second transaction got %d entries, %d in the first list; want %d, %d", len(got), inFirst, tt.want, tt.wantSameList)
+			}
+		})
+	}
+}
+
+// holdReservation reserves n entries in a transaction that stays open
+// until release is closed, and returns the entries and the transaction's
+// result channel.
+func holdReservation(t *testing.T, db *DB, n int) ([]issuer.StatusEntry, chan struct{}, chan error) {
+	t.Helper()
+	ctx := t.Context()
 	reserved := make(chan []issuer.StatusEntry)
 	release := make(chan struct{})
-	holderDone := make(chan error, 1)
+	done := make(chan error, 1)
 	go func() {
-		holderDone <- db.withTx(ctx, func(c conn) error {
-			entries, err := allocateStatus(ctx, c, issuer.MinStatusListSize-free)
+		done <- db.withTx(ctx, func(c conn) error {
+			entries, err := allocateStatus(ctx, c, n)
 			if err != nil {
 				close(reserved)
 				return err
@@ -41,45 +97,11 @@ func TestAllocateStatusSkipsEntriesOfRunningTransaction(t *testing.T) {
 			return nil
 		})
 	}()
-	holderEntries, ok := <-reserved
+	entries, ok := <-reserved
 	if !ok {
-		t.Fatalf("first transaction: %v", <-holderDone)
+		t.Fatalf("first transaction: %v", <-done)
 	}
-
-	// The second transaction must finish while the first still runs.
-	quick, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	var got []issuer.StatusEntry
-	err = db.withTx(quick, func(c conn) error {
-		var err error
-		got, err = allocateStatus(quick, c, 2*free)
-		return err
-	})
-	close(release)
-	if err != nil {
-		t.Fatalf("second transaction: %v", err)
-	}
-	if err := <-holderDone; err != nil {
-		t.Fatalf("first transaction: %v", err)
-	}
-
-	firstList := holderEntries[0].ListID
-	holderSet := make(map[issuer.StatusEntry]bool, len(holderEntries))
-	for _, e := range holderEntries {
-		holderSet[e] = true
-	}
-	inFirst := 0
-	for _, e := range got {
-		if holderSet[e] {
-			t.Errorf("entry %+v reserved by both transactions", e)
-		}
-		if e.ListID == firstList {
-			inFirst++
-		}
-	}
-	if inFirst != free || len(got) != 2*free {
-		t.Errorf("second transaction got %d entries, %d in the first list; want %d, %d", len(got), inFirst, 2*free, free)
-	}
+	return entries, release, done
 }
 
 // TestMigrationMovesCredentials writes an award with the schema of version
@@ -141,6 +163,47 @@ func TestMigrationMovesCredentials(t *testing.T) {
 		}
 		if current.Credential.ID != "cred-1" {
 			t.Errorf("current credential = %s, want cred-1", current.Credential.ID)
+		}
+	})
+}
+
+// TestMigrationKeepsReservedEntries writes entry rows as version 4 did,
+// one per entry with a reserved flag, and checks that version 5 keeps the
+// reserved ones only, which credentials still reference.
+func TestMigrationKeepsReservedEntries(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, newURL func(testing.TB) string) {
+		db := openTestDB(t, newURL(t))
+		migrateTo(t, db, 4)
+		mustExec(t, db, `INSERT INTO status_lists (id, purpose, size, revision, created_at, updated_at)
+			VALUES ('list-1', 'revocation', 131072, 0, '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z')`)
+		mustExec(t, db, `INSERT INTO status_entries (status_list_id, status_index, reserved)
+			VALUES ('list-1', 0, FALSE), ('list-1', 7, TRUE), ('list-1', 8, FALSE), ('list-1', 94567, TRUE)`)
+
+		if _, err := db.Migrate(t.Context()); err != nil {
+			t.Fatalf("Migrate: %v", err)
+		}
+		got, err := queryInts(t.Context(), db.conn(), `SELECT status_index FROM status_entries ORDER BY status_index`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0] != 7 || got[1] != 94567 {
+			t.Errorf("entries after the migration = %v, want [7 94567]", got)
+		}
+
+		// The list takes new entries around the kept ones.
+		var entries []issuer.StatusEntry
+		err = db.withTx(t.Context(), func(c conn) error {
+			var err error
+			entries, err = allocateStatus(t.Context(), c, 3)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.ListID != "list-1" || e.Index == 7 || e.Index == 94567 {
+				t.Errorf("new entry %+v, want a free index of list-1", e)
+			}
 		}
 	})
 }

@@ -32,10 +32,30 @@ import (
 const driverText = "sqlite: SQLITE_CORRUPT: database disk image is malformed in /var/lib/laurel/laurel.db"
 
 // faultyStore wraps the real store and fails Achievements on demand, as a
-// broken database would.
+// broken database would. It can also give the server's key ring a frozen
+// key set, the view of a server that has not yet re-read the store.
 type faultyStore struct {
 	issuer.Store
 	fail atomic.Bool
+
+	// frozenKeys, when set, is what SigningKeys returns, until an upload
+	// fails with issuer.ErrKeyRevoked.
+	frozenKeys atomic.Pointer[[]*issuer.SigningKey]
+}
+
+func (f *faultyStore) SigningKeys(ctx context.Context) ([]*issuer.SigningKey, error) {
+	if frozen := f.frozenKeys.Load(); frozen != nil {
+		return *frozen, nil
+	}
+	return f.Store.SigningKeys(ctx)
+}
+
+func (f *faultyStore) RecordUpload(ctx context.Context, u *issuer.Upload, fill func(tx issuer.UploadTx) error) error {
+	err := f.Store.RecordUpload(ctx, u, fill)
+	if errors.Is(err, issuer.ErrKeyRevoked) {
+		f.frozenKeys.Store(nil)
+	}
+	return err
 }
 
 func (f *faultyStore) Achievements(ctx context.Context) ([]*issuer.Achievement, error) {

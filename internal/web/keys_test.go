@@ -295,21 +295,23 @@ func verifyWithInteropScript(t *testing.T, didURL string, jwss []string) {
 }
 
 // TestUploadSignedWithKeyRevokedMeanwhile revokes the server's active key
-// from another process and uploads at once, before the server's ring has
-// noticed: the store must reject the credentials signed with the revoked
-// key, and the next upload must sign with the new key.
+// from another process while the server's ring still has the old key set.
+// The store must reject the credentials signed with the revoked key, and
+// the service must reload the keys so that the next upload signs with the
+// new key at once.
 func TestUploadSignedWithKeyRevokedMeanwhile(t *testing.T) {
 	ts := newTestServer(t)
-	if err := ts.svc.Keys.Refresh(context.Background(), true); err != nil {
+	stale, err := ts.db.SigningKeys(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	stale := ts.keys(t)[0].ID
+	ts.store.frozenKeys.Store(&stale)
 
 	command, err := keys.Open(context.Background(), ts.db, ts.master, ts.svc.IssuerID, keys.ES256)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := command.RevokeKey(context.Background(), stale); err != nil {
+	if err := command.RevokeKey(context.Background(), stale[0].ID); err != nil {
 		t.Fatal(err)
 	}
 
