@@ -12,7 +12,7 @@ import (
 // earn an activity's badges when the activity sets no other rule.
 const DefaultMinAttendance = 0.75
 
-// ActivityInput is what a person supplies to create an activity.
+// ActivityInput is the data a person supplies to create an activity.
 type ActivityInput struct {
 	Title            string
 	Description      string

@@ -13,7 +13,7 @@ import (
 
 // AttendanceRow is one valid row of an attendance file.
 type AttendanceRow struct {
-	Line             int // line or sheet row as the organiser sees it; the header is line 1
+	Line             int // line or sheet row number shown to the organiser, with the header as line 1
 	StudentNumber    string
 	Name             string
 	SessionsAttended int
@@ -51,7 +51,7 @@ type UploadRequest struct {
 	Withhold    []string // student numbers to leave out, besides the file's withhold column
 }
 
-// RowStatus is what an upload does for one row.
+// RowStatus is the outcome of an upload for one row.
 type RowStatus string
 
 // Row statuses.
@@ -157,7 +157,7 @@ func (s *Service) ProcessUpload(ctx context.Context, actor *User, req UploadRequ
 }
 
 // maxReportedProblems bounds the problems an upload reports, so that a file
-// of 200,000 wrong rows gets a readable answer instead of a huge one. The
+// of 200,000 wrong rows gets a readable response instead of a huge one. The
 // counts still cover every problem.
 const maxReportedProblems = 1000
 

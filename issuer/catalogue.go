@@ -123,6 +123,7 @@ func (e *CatalogueEntry) validate() error {
 	if strings.TrimSpace(e.Criteria) == "" && e.CriteriaURL == "" {
 		errs = append(errs, Invalidf("criteria", "missing; give the criteria narrative or a criteriaUrl"))
 	}
+
 	if e.AchievementType == "" {
 		e.AchievementType = "Badge"
 	}
@@ -132,6 +133,7 @@ func (e *CatalogueEntry) validate() error {
 	if e.CriteriaURL != "" && !isWebURL(e.CriteriaURL) {
 		errs = append(errs, Invalidf("criteriaUrl", "%q is not an absolute http or https URL such as https://www.example.edu/badges/ipc", e.CriteriaURL))
 	}
+
 	errs = append(errs,
 		checkLength("name", e.Name, maxNameLength),
 		checkLength("description", e.Description, maxTextLength),

@@ -30,7 +30,7 @@ var (
 )
 
 // ValidationError is an ErrInvalid with a message meant for the person who
-// supplied the input: it names the value and says how to fix it.
+// supplied the input: it names the value and explains how to fix it.
 type ValidationError struct {
 	Field   string
 	Message string

@@ -25,8 +25,8 @@ type Service struct {
 	statusLists statusListCache
 }
 
-// System is the actor of commands run on the server itself: whoever can run
-// the laurel binary against the data directory already controls the store.
+// System is the actor of commands run on the server itself. Anyone who can
+// run the laurel binary against the data directory already controls the store.
 var System = &User{ID: "", Name: "system", Role: RoleAdmin, CanUpload: true}
 
 func (s *Service) now() time.Time {
@@ -65,7 +65,7 @@ func requireStaff(actor *User) error {
 	return nil
 }
 
-// canManageActivity tells whether actor may see the uploads and awards of
+// canManageActivity reports whether actor may see the uploads and awards of
 // activity a, and upload attendance to it.
 func canManageActivity(actor *User, a *Activity) error {
 	if err := requireStaff(actor); err != nil {

@@ -113,7 +113,7 @@ type Store interface {
 	Audit(ctx context.Context, e *AuditEntry) error
 	AuditEntries(ctx context.Context, limit int) ([]*AuditEntry, error)
 
-	// Ping checks that the database answers.
+	// Ping checks that the database responds.
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -45,7 +45,7 @@ const (
 	PartTime StudyMode = "part-time"
 )
 
-// StudentStatus tells whether a student may still receive awards.
+// StudentStatus records whether a student may still receive awards.
 type StudentStatus string
 
 // Student statuses. Graduated students keep their badges but receive no new ones.
@@ -102,7 +102,7 @@ type Enrolment struct {
 	CreatedAt      time.Time
 }
 
-// Role is what a user may do.
+// Role is the set of actions a user may take.
 type Role string
 
 // Roles.
@@ -179,7 +179,7 @@ type Award struct {
 	Credential Credential
 }
 
-// CredentialStatus tells whether a credential is still valid as far as
+// CredentialStatus records whether a credential is still valid as far as
 // the issuer is concerned.
 type CredentialStatus string
 
@@ -226,7 +226,7 @@ type AuditEntry struct {
 	Remote  string // client address
 }
 
-// SigningKeyStatus tells whether a key signs new credentials.
+// SigningKeyStatus records whether a key signs new credentials.
 type SigningKeyStatus string
 
 // Signing key statuses. Retired keys sign nothing more but stay published,

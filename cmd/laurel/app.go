@@ -145,7 +145,7 @@ func checkMasterKeyPresent(ctx context.Context, cfg *config.Config, db *store.DB
 		return fmt.Errorf("list signing keys: %w", err)
 	}
 	if len(stored) > 0 {
-		return fmt.Errorf("the database holds %d signing keys, but their master key %s is missing; restore it from a backup, or set LAUREL_MASTER_KEY_FILE to the file that holds it", len(stored), path)
+		return fmt.Errorf("the database contains %d signing keys, but their master key %s is missing; restore it from a backup, or set LAUREL_MASTER_KEY_FILE to the file that contains it", len(stored), path)
 	}
 	return nil
 }

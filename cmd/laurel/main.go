@@ -13,8 +13,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 
 	// The first signal cancels ctx, so that work stops cleanly and rolls
-	// back; restoring the default handling lets a second one end the
-	// process at once, for instance while a read blocks.
+	// back. Restoring the default handling then lets a second signal end
+	// the process at once, for instance while a read blocks.
 	go func() {
 		<-ctx.Done()
 		stop()

@@ -56,7 +56,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		return err
 	}
 	// The read timeout bounds a slow client's upload of the largest
-	// attendance file; the write timeout leaves room for issuing a
+	// attendance file. The write timeout leaves room for issuing a
 	// 100,000-row upload with RS256, which takes minutes on two cores.
 	hs := &http.Server{
 		Handler:           handler,

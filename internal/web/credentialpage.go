@@ -95,7 +95,7 @@ type credentialPage struct {
 	Unit             string
 	Activity         string // name of the activity that earned the badge
 	ActivityDates    string // such as "1 March 2025" or "1 – 8 March 2025"
-	Narrative        string // what the student did, such as the sessions attended
+	Narrative        string // participation, such as the sessions attended
 	IssuedOn         string // for people, such as "14 March 2025"
 	IssuedAt         string // RFC 3339 for the <time> element
 	ExpiresOn        string

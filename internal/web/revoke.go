@@ -73,7 +73,7 @@ func (s *Server) revokeCredential(w http.ResponseWriter, r *http.Request) {
 }
 
 // reissueCredential re-issues a credential from the corrected records and
-// revokes the old one; it answers 201 with the new credential.
+// revokes the old one; it returns 201 with the new credential.
 func (s *Server) reissueCredential(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	var in reasonInput

@@ -71,7 +71,7 @@ type Server struct {
 	Metrics *prometheus.Registry
 
 	// Verifier checks badges for the public verifier at /verify and
-	// /api/v1/verify; nil makes those routes answer 503.
+	// /api/v1/verify; nil makes those routes return 503.
 	Verifier *verifier.Verifier
 
 	log            *slog.Logger
