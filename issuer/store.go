@@ -50,6 +50,46 @@ type Store interface {
 	// Enrolments lists the enrolled students of an activity, ordered by number.
 	Enrolments(ctx context.Context, activityID string) ([]*Student, error)
 
+	// UpdateActivity replaces the title, description, unit, dates, hours,
+	// minimum attendance and offered achievements of the activity with
+	// a.ID. Its organiser and CreatedAt stay unchanged. It returns
+	// ErrNotFound for an unknown activity.
+	UpdateActivity(ctx context.Context, a *Activity) error
+	// EnsureEnrolmentToken stores token as the activity's enrolment token
+	// unless it has one already, and returns the stored token.
+	EnsureEnrolmentToken(ctx context.Context, activityID, token string) (string, error)
+	// ActivityByEnrolmentToken returns the activity whose enrolment link
+	// carries token, or ErrNotFound.
+	ActivityByEnrolmentToken(ctx context.Context, token string) (*Activity, error)
+	// StudentEnrolments lists a student's enrolments, newest first.
+	StudentEnrolments(ctx context.Context, studentID string) ([]*Enrolment, error)
+
+	// PublicationSetting returns a student's choice for the Records of
+	// Achievement; a student who never chose gets PublishByEnrolment.
+	PublicationSetting(ctx context.Context, studentID string) (*PublicationSetting, error)
+	// SetPublicationSetting replaces a student's choice, and the list of
+	// selected awards with p.AwardIDs, in one transaction.
+	SetPublicationSetting(ctx context.Context, p *PublicationSetting) error
+	// RecordsOfAchievement returns one page of the students with at least
+	// one published active award, ordered by name.
+	RecordsOfAchievement(ctx context.Context, f RecordFilter) (*RecordPage, error)
+
+	// CreateTranscriptRequest inserts r; its ID is set when empty.
+	CreateTranscriptRequest(ctx context.Context, r *TranscriptRequest) error
+	// TranscriptRequests lists requests, newest first; studentID filters
+	// when not empty.
+	TranscriptRequests(ctx context.Context, studentID string) ([]*TranscriptRequest, error)
+
+	// CreatePendingUpload keeps an attendance file between its preview and
+	// its confirmation; its ID is set when empty.
+	CreatePendingUpload(ctx context.Context, p *PendingUpload) error
+	PendingUpload(ctx context.Context, id string) (*PendingUpload, error)
+	// DeletePendingUpload removes a pending upload; a missing one is not an error.
+	DeletePendingUpload(ctx context.Context, id string) error
+	// DeletePendingUploadsBefore removes pending uploads created before t
+	// and returns how many it removed.
+	DeletePendingUploadsBefore(ctx context.Context, t time.Time) (int, error)
+
 	CreateUser(ctx context.Context, u *User) error
 	User(ctx context.Context, id string) (*User, error)
 	UserByName(ctx context.Context, name string) (*User, error)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/laurel-badges/laurel/issuer"
@@ -265,6 +266,120 @@ ORDER BY s.number`
 	out, err := queryStudents(ctx, db.conn(), q, activityID)
 	if err != nil {
 		return nil, storeError(fmt.Sprintf("list enrolments of activity %s", activityID), err)
+	}
+	return out, nil
+}
+
+// UpdateActivity replaces the editable fields and the offered achievements
+// of the activity with a.ID, in one transaction. The organiser and
+// CreatedAt stay as stored. An unknown activity or achievement is an
+// ErrNotFound.
+func (db *DB) UpdateActivity(ctx context.Context, a *issuer.Activity) error {
+	a.StartDate = storedTime(a.StartDate)
+	a.EndDate = storedTime(a.EndDate)
+	op := fmt.Sprintf("update activity %s", a.ID)
+
+	const q = `
+UPDATE activities SET
+	title = ?,
+	description = ?,
+	unit = ?,
+	start_date = ?,
+	end_date = ?,
+	hours = ?,
+	min_attendance = ?
+WHERE id = ?`
+
+	err := db.withTx(ctx, func(c conn) error {
+		res, err := c.exec(ctx, q,
+			a.Title,
+			a.Description,
+			a.Unit,
+			c.d.timeArg(a.StartDate),
+			c.d.timeArg(a.EndDate),
+			a.Hours,
+			a.MinAttendance,
+			a.ID,
+		)
+		if err != nil {
+			return storeError("update activity row", err)
+		}
+		if err := expectOneRow("update activity row", res); err != nil {
+			return err
+		}
+
+		if _, err := c.exec(ctx, `DELETE FROM activity_achievements WHERE activity_id = ?`, a.ID); err != nil {
+			return storeError("remove offered achievements", err)
+		}
+		return insertActivityAchievements(ctx, c, a)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+// EnsureEnrolmentToken sets the activity's enrolment token to token unless
+// it has one, and returns the stored token. Two concurrent calls agree on
+// the token of the first to commit.
+func (db *DB) EnsureEnrolmentToken(ctx context.Context, activityID, token string) (string, error) {
+	op := fmt.Sprintf("set enrolment token of activity %s", activityID)
+	const set = `
+UPDATE activities SET enrolment_token = ?
+WHERE id = ? AND enrolment_token IS NULL`
+	if _, err := db.conn().exec(ctx, set, token, activityID); err != nil {
+		return "", storeError(op, err)
+	}
+
+	var stored sql.NullString
+	const read = `SELECT enrolment_token FROM activities WHERE id = ?`
+	if err := db.conn().queryRow(ctx, read, activityID).Scan(&stored); err != nil {
+		return "", storeError(op, err)
+	}
+	return stored.String, nil
+}
+
+// ActivityByEnrolmentToken returns the activity whose enrolment token is
+// token, or ErrNotFound.
+func (db *DB) ActivityByEnrolmentToken(ctx context.Context, token string) (*issuer.Activity, error) {
+	const op = "find activity by enrolment token"
+	var id string
+	const q = `SELECT id FROM activities WHERE enrolment_token = ?`
+	if err := db.conn().queryRow(ctx, q, token).Scan(&id); err != nil {
+		return nil, storeError(op, err)
+	}
+	return db.Activity(ctx, id)
+}
+
+// StudentEnrolments lists a student's enrolments, newest first.
+func (db *DB) StudentEnrolments(ctx context.Context, studentID string) ([]*issuer.Enrolment, error) {
+	op := fmt.Sprintf("list enrolments of student %s", studentID)
+	const q = `
+SELECT
+	e.activity_id,
+	e.student_id,
+	e.publish_consent,
+	e.created_at
+FROM enrolments e
+WHERE e.student_id = ?
+ORDER BY e.created_at DESC, e.activity_id`
+
+	rows, err := db.conn().query(ctx, q, studentID)
+	if err != nil {
+		return nil, storeError(op, err)
+	}
+	defer rows.Close()
+
+	out := []*issuer.Enrolment{}
+	for rows.Next() {
+		e := &issuer.Enrolment{}
+		if err := rows.Scan(&e.ActivityID, &e.StudentID, &e.PublishConsent, timeDest(&e.CreatedAt)); err != nil {
+			return nil, storeError(op, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError(op, err)
 	}
 	return out, nil
 }
