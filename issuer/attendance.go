@@ -254,6 +254,13 @@ func (s *Service) planAwards(ctx context.Context, act *Activity, rows []Attendan
 				continue
 			}
 		}
+		if st == nil {
+			// Only a withheld row reaches here without a student, because
+			// its unknown number is a warning: it issues nothing.
+			out.Status, out.Reason = decideRow(act, row)
+			res.Rows = append(res.Rows, out)
+			continue
+		}
 		if prev, dup := emails[strings.ToLower(st.Email)]; dup {
 			res.Problems = append(res.Problems, RowProblem{Line: row.Line, Column: "student_id", Value: row.StudentNumber, Code: "shared_email", Warning: true,
 				Message: fmt.Sprintf("student %s has the same email address as the student on line %d; their credentials carry the same hashed email", row.StudentNumber, prev)})

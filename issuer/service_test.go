@@ -548,3 +548,20 @@ func TestUploadCancelledMidway(t *testing.T) {
 		t.Errorf("%d awards kept after a cancelled upload, want 0", n)
 	}
 }
+
+func TestWithholdUnknownStudent(t *testing.T) {
+	h := newHarness(t)
+	file := []byte("student_id,name,sessions_attended,sessions_total,withhold\n" +
+		"015766261,TSE Cheuk Hin Marco,4,4,\n999999999,Nobody,4,4,yes\n")
+
+	res, err := h.upload(t, issuer.System, "attendance.csv", file, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts.Withheld != 1 || res.Counts.Problems != 0 || res.Counts.Warnings != 1 {
+		t.Errorf("counts = %+v, want 1 withheld row with a warning and no problem", res.Counts)
+	}
+	if got := res.Rows[1].Status; got != issuer.RowWithheld {
+		t.Errorf("row of the unknown student: status %s, want %s", got, issuer.RowWithheld)
+	}
+}
