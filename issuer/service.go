@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"text/template"
 	"time"
 )
 
@@ -18,6 +19,10 @@ type Service struct {
 	URLs     URLs
 	IssuerID string // did:web of the institution
 	Logger   *slog.Logger
+
+	// PromotionRemark writes an activity's promotion remark from a
+	// PromotionData; nil means DefaultPromotionRemark.
+	PromotionRemark *template.Template
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time

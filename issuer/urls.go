@@ -54,6 +54,9 @@ func (u URLs) Profile() string { return u.Base + "/issuer" }
 // Activity returns the URL of an activity.
 func (u URLs) Activity(id string) string { return u.Base + "/activities/" + id }
 
+// Enrolment returns the URL of an activity's enrolment link.
+func (u URLs) Enrolment(token string) string { return u.Base + "/enrol/" + token }
+
 // Unit returns the URL of the Profile of an organising unit.
 func (u URLs) Unit(name string) string { return u.Base + "/units/" + url.PathEscape(name) }
 
