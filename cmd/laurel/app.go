@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"text/template"
 
 	"github.com/laurel-badges/laurel/internal/attendance"
 	"github.com/laurel-badges/laurel/internal/config"
@@ -54,6 +55,12 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, fmt.Errorf("load credential schema: %w", err)
 	}
 
+	remark, err := loadPromotionRemark(cfg.PromotionRemarkFile)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+
 	svc := &issuer.Service{
 		Store:    db,
 		Signer:   ring,
@@ -63,6 +70,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		URLs:     urls,
 		IssuerID: did,
 		Logger:   log,
+
+		PromotionRemark: remark,
 	}
 	return &app{cfg: cfg, log: log, db: db, keys: ring, service: svc}, nil
 }
@@ -176,4 +185,21 @@ func (attendanceParser) ParseAttendance(filename string, data []byte) ([]issuer.
 		problems[i] = issuer.RowProblem{Line: p.Line, Column: p.Column, Value: p.Value, Code: p.Code, Message: p.Message, Warning: p.Warning}
 	}
 	return rows, problems, nil
+}
+
+// loadPromotionRemark parses the promotion remark template in path, or
+// returns nil for the built-in one when path is empty.
+func loadPromotionRemark(path string) (*template.Template, error) {
+	if path == "" {
+		return nil, nil
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--promotion-remark-file: %w", err)
+	}
+	t, err := issuer.ParsePromotionRemark(string(text))
+	if err != nil {
+		return nil, fmt.Errorf("--promotion-remark-file %s: %w; fields are .IssuerName, .Activity and .Badges", path, err)
+	}
+	return t, nil
 }

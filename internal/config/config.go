@@ -22,6 +22,10 @@ type Config struct {
 	SigningAlg    string // algorithm of a newly generated signing key: RS256, ES256 or EdDSA
 	LogFormat     string // text or json
 	LogLevel      string // debug, info, warn or error
+
+	// PromotionRemarkFile holds the Go text/template of an activity's
+	// promotion remark; empty means the built-in English wording.
+	PromotionRemarkFile string
 }
 
 // setting describes one option once, so that the flag, the environment
@@ -43,6 +47,7 @@ var settings = []setting{
 	{"signing-alg", "algorithm of the signing key generated on first use: RS256, ES256 or EdDSA", "RS256", func(c *Config) *string { return &c.SigningAlg }, false},
 	{"log-format", "log format: text or json", "text", func(c *Config) *string { return &c.LogFormat }, false},
 	{"log-level", "log level: debug, info, warn or error", "info", func(c *Config) *string { return &c.LogLevel }, false},
+	{"promotion-remark-file", "file with the Go text/template of the promotion remark shown to organisers; empty means the built-in wording", "", func(c *Config) *string { return &c.PromotionRemarkFile }, false},
 }
 
 // EnvName returns the environment variable of a flag name.
