@@ -348,6 +348,13 @@ func (f *fetcher) store(key string, doc *document, lifetime time.Duration) {
 	f.cache[key] = cacheEntry{doc: doc, expires: now.Add(lifetime)}
 }
 
+// clear drops every cached response.
+func (f *fetcher) clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	clear(f.cache)
+}
+
 // evict drops expired entries and, when none had expired, the entry that
 // expires first. The caller holds f.mu.
 func (f *fetcher) evict(now time.Time) {

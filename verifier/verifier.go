@@ -244,6 +244,13 @@ func (v *Verifier) VerifyURL(ctx context.Context, rawURL string, opts ...VerifyO
 	return v.Verify(ctx, doc.body, opts...)
 }
 
+// ClearCache drops every fetched document the verifier keeps, such as
+// DID documents and status lists, so that the next verification fetches
+// them again. A server calls it after changing its own keys or lists.
+func (v *Verifier) ClearCache() {
+	v.fetch.clear()
+}
+
 // checkContent runs the checks that read the credential alone. expiry is
 // the JWT exp, used when the credential has no end of validity.
 func (v *Verifier) checkContent(ctx context.Context, r *Result, c *credential, own bool, expiry time.Time, calls call) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/laurel-badges/laurel/issuer"
@@ -104,6 +105,16 @@ type credentialPage struct {
 	RevokedOn        string // for people, such as "14 March 2025"
 	ReplacedByURL    string // path of the corrected credential that replaced this one
 	JWTURL, JSONURL  string
+
+	// Verification is the result of verifying the credential as any
+	// verifier would; nil when the server cannot verify.
+	Verification *verificationView
+
+	// Link preview (Open Graph and Twitter card): absolute URLs only.
+	PageURL        string
+	PreviewImage   string // empty unless the badge image has an http(s) URL
+	PreviewTitle   string
+	PreviewSummary string
 }
 
 // newCredentialPage reads the page data from the credential document as
@@ -155,6 +166,31 @@ func newCredentialPage(a *issuer.Award) (*credentialPage, error) {
 	}
 	p.setDates(doc.ValidFrom, doc.ValidUntil, a.IssuedAt)
 	return p, nil
+}
+
+// setPreview fills the link preview tags for the page at pageURL.
+func (p *credentialPage) setPreview(pageURL string) {
+	p.PageURL = pageURL
+	if u, err := url.Parse(p.ImageURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		p.PreviewImage = p.ImageURL
+	}
+
+	p.PreviewTitle = p.AchievementName
+	if len(p.RecipientNames) > 0 {
+		p.PreviewTitle += " – " + p.RecipientNames[0]
+	}
+	summary := "Open Badge"
+	if p.IssuerName != "" {
+		summary += " issued by " + p.IssuerName
+	}
+	if p.IssuedOn != "" {
+		summary += " on " + p.IssuedOn
+	}
+	summary += "."
+	if p.Description != "" {
+		summary += " " + p.Description
+	}
+	p.PreviewSummary = summary
 }
 
 // dateRange writes the activity's dates for people; it is empty when the

@@ -139,6 +139,8 @@ func (s *Server) serveCredentialPage(w http.ResponseWriter, r *http.Request, awa
 		s.writeCredentialError(w, r, typeHTML, fmt.Errorf("read credential %s: %w", award.Credential.ID, err))
 		return
 	}
+	view.setPreview(s.Service.URLs.Credential(award.Credential.ID))
+	view.Verification = newVerificationView(s.verifyOwnCredential(r.Context(), award))
 
 	var b bytes.Buffer
 	if err := pages.ExecuteTemplate(&b, "credential.html", view); err != nil {

@@ -78,6 +78,11 @@ type Server struct {
 	metrics        *metrics
 	maxUploadBytes int64
 	verifyLimiter  rateLimiter
+
+	// ownVerifier checks our own credentials for their badge pages, and
+	// verdicts keeps its recent results.
+	ownVerifier *verifier.Verifier
+	verdicts    verdictCache
 }
 
 //go:embed templates/*.html static/*
@@ -104,7 +109,28 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/verify", s.apiVerify) // public: no token
 		r.Group(s.apiRoutes)
 	})
+
+	s.setOwnVerifier()
 	return r
+}
+
+// setOwnVerifier builds the verifier of the badge pages. It reaches the
+// public documents of this server through a router of its own, without the
+// access log and metrics, so that page views are not logged or counted
+// once for each document fetched. Without it the pages show no
+// verification result.
+func (s *Server) setOwnVerifier() {
+	if s.Service == nil {
+		return
+	}
+	documents := chi.NewRouter()
+	documents.Group(s.publicRoutes)
+	v, err := newOwnVerifier(s.Service.URLs.Base, s.Service.IssuerID, documents)
+	if err != nil {
+		s.log.Error("badge pages will show no verification result", "err", err)
+		return
+	}
+	s.ownVerifier = v
 }
 
 func (s *Server) setDefaults() {

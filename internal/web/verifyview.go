@@ -70,10 +70,7 @@ var checkTitles = map[string]string{
 }
 
 func newVerifyView(res *verifier.Result, in verifyInput) *verifyView {
-	v := &verifyView{Result: res, Email: in.email, Input: in.text, Verdict: verdictViews[res.Verdict]}
-	if v.Verdict.Title == "" {
-		v.Verdict = verdictView{string(res.Verdict), "status-expired"}
-	}
+	v := &verifyView{Result: res, Email: in.email, Input: in.text, Verdict: verdictOf(res.Verdict), Checks: checkViews(res.Checks)}
 
 	v.ValidFrom, v.ValidUntil = "Not stated", "No expiry date"
 	if res.ValidFrom != nil {
@@ -82,16 +79,29 @@ func newVerifyView(res *verifier.Result, in verifyInput) *verifyView {
 	if res.ValidUntil != nil {
 		v.ValidUntil = formatVerifyDate(*res.ValidUntil)
 	}
+	return v
+}
 
-	for _, c := range res.Checks {
+// verdictOf returns the verdict line of verdict.
+func verdictOf(verdict verifier.Verdict) verdictView {
+	if v, ok := verdictViews[verdict]; ok {
+		return v
+	}
+	return verdictView{string(verdict), "status-expired"}
+}
+
+// checkViews returns the checks in words, in their order.
+func checkViews(checks []verifier.Check) []checkView {
+	views := make([]checkView, 0, len(checks))
+	for _, c := range checks {
 		o := outcomeViews[c.Outcome]
 		title := checkTitles[c.Name]
 		if title == "" {
 			title = c.Name
 		}
-		v.Checks = append(v.Checks, checkView{Icon: o.icon, Outcome: o.word, Title: title, Message: c.Message})
+		views = append(views, checkView{Icon: o.icon, Outcome: o.word, Title: title, Message: c.Message})
 	}
-	return v
+	return views
 }
 
 func formatVerifyDate(t time.Time) string {
