@@ -21,9 +21,12 @@ const (
 
 // detect classifies trimmed input by its first bytes: '{' is JSON, a run of
 // base64url characters and dots is a compact JWS, markup with an html
-// element is a web page, and PNG or SVG is a baked image.
+// element is a web page, and PNG or SVG is a baked image. Empty input is
+// unknown.
 func detect(data []byte) inputKind {
 	switch {
+	case len(data) == 0:
+		return kindUnknown
 	case data[0] == '{':
 		return kindJSON
 	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):

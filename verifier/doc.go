@@ -13,9 +13,12 @@
 // Schemas, the subject, achievementType, the validity dates and, on
 // request, the recipient.
 //
-// Revocation is checked for BitstringStatusListEntry status entries: the
-// status list credential must be a VC-JWT or a Data Integrity-signed
-// credential of the same issuer, verified like a badge.
+// Revocation is checked for BitstringStatusListEntry and the older
+// StatusList2021Entry status entries: the status list credential, of the
+// type the entry names, must be a VC-JWT or a Data Integrity-signed
+// credential of the same issuer, verified like a badge. For a
+// 1EdTechRevocationList entry, the credential's id is looked up in the
+// issuer's revocation list, a plain JSON document that carries no proof.
 //
 // Every URL is fetched by one fetcher that allows only https and rejects
 // private, loopback, link-local and metadata addresses at connect time. It
@@ -34,6 +37,6 @@
 // sha256(proof configuration) ‖ sha256(document). Contexts come only from
 // package schemas; an unknown context URL leaves the verdict
 // Indeterminate. Status lists with such proofs are verified the same way.
-// Status types other than BitstringStatusListEntry are reported as not
-// checked, which leaves the verdict Indeterminate.
+// Other status types are reported as not checked, which leaves the
+// verdict Indeterminate.
 package verifier

@@ -2,12 +2,10 @@ package verifier
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,10 +32,10 @@ const (
 // minute. Keys and DID documents get the longer Options.CacheMaxAge.
 const statusCacheMaxAge = time.Minute
 
-// checkStatus checks every credentialStatus entry. A
-// BitstringStatusListEntry is looked up in its list; other status types are
-// not checked yet, which leaves the verdict open.
-// TODO: check the deprecated 1EdTechRevocationList entries.
+// checkStatus checks every credentialStatus entry: a
+// BitstringStatusListEntry or a StatusList2021Entry is looked up in its
+// list, and a 1EdTechRevocationList is searched for the credential's id.
+// Other status types are not checked, which leaves the verdict open.
 func (v *Verifier) checkStatus(ctx context.Context, r *Result, c *credential) {
 	entries := objects(c.doc["credentialStatus"])
 	if c.doc["credentialStatus"] == nil {
@@ -52,12 +50,18 @@ func (v *Verifier) checkStatus(ctx context.Context, r *Result, c *credential) {
 	// Entries are checked in order and the first that does not pass decides.
 	var passed []string
 	for _, e := range entries {
-		typ := str(e, "type")
-		if typ != "BitstringStatusListEntry" {
-			r.undetermined(CheckStatus, ErrNotChecked, fmt.Sprintf("Revocation status is not checked yet for status type %q, so this badge may have been revoked.", typ))
+		var check Check
+		switch typ := str(e, "type"); typ {
+		case "BitstringStatusListEntry":
+			check = v.checkListEntry(ctx, e, c, bitstringFormat)
+		case "StatusList2021Entry":
+			check = v.checkListEntry(ctx, e, c, statusList2021Format)
+		case revocationListType:
+			check = v.checkRevocationList(ctx, e, c)
+		default:
+			r.undetermined(CheckStatus, ErrNotChecked, fmt.Sprintf("Revocation status is not checked for status type %q, so this badge may have been revoked.", typ))
 			return
 		}
-		check := v.checkBitstringEntry(ctx, e, c)
 		if check.Outcome != Pass {
 			r.Checks = append(r.Checks, check)
 			return
@@ -65,6 +69,20 @@ func (v *Verifier) checkStatus(ctx context.Context, r *Result, c *credential) {
 		passed = append(passed, check.Message)
 	}
 	r.pass(CheckStatus, strings.Join(passed, " "))
+}
+
+// listFormat describes one kind of bitstring status list credential.
+type listFormat struct {
+	credentialType string // the type the list credential must have
+	name           string // the specification's name, for messages
+	decode         func(encoded string) ([]byte, error)
+}
+
+// bitstringFormat is the W3C Bitstring Status List v1.0 (Recommendation).
+var bitstringFormat = &listFormat{
+	credentialType: "BitstringStatusListCredential",
+	name:           "Bitstring Status List",
+	decode:         decodeStatusList,
 }
 
 // statusEntry is a parsed BitstringStatusListEntry.
@@ -136,16 +154,17 @@ func statusMessages(e map[string]any) map[int]string {
 	return out
 }
 
-// checkBitstringEntry follows the validate algorithm of Bitstring Status
-// List v1.0 §3.2: fetch and verify the list credential, compare purposes,
-// expand the list, check its length and the index, and read the status.
-func (v *Verifier) checkBitstringEntry(ctx context.Context, e map[string]any, c *credential) Check {
+// checkListEntry follows the validate algorithm of Bitstring Status List
+// v1.0 §3.2, which Status List 2021 shares: fetch and verify the list
+// credential, compare purposes, expand the list, check its length and the
+// index, and read the status.
+func (v *Verifier) checkListEntry(ctx context.Context, e map[string]any, c *credential, f *listFormat) Check {
 	entry, err := parseStatusEntry(e)
 	if err != nil {
 		return statusCheck(Fail, ErrNonConforming, fmt.Sprintf("The badge's revocation entry cannot be read: %v.", err))
 	}
 
-	list, check := v.fetchStatusList(ctx, entry.listURL, c)
+	list, check := v.fetchStatusList(ctx, entry.listURL, c, f)
 	if list == nil {
 		return check
 	}
@@ -158,7 +177,7 @@ func (v *Verifier) checkBitstringEntry(ctx context.Context, e map[string]any, c 
 		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be decoded: %v (STATUS_VERIFICATION_ERROR).", entry.listURL, err))
 	}
 	if entries := len(bits) * 8 / entry.size; entries < minStatusEntries {
-		return statusCheck(Fail, ErrStatusListLength, fmt.Sprintf("The status list at %s has %d entries, fewer than the %d that Bitstring Status List requires (STATUS_LIST_LENGTH_ERROR).", entry.listURL, entries, minStatusEntries))
+		return statusCheck(Fail, ErrStatusListLength, fmt.Sprintf("The status list at %s has %d entries, fewer than the %d that %s requires (STATUS_LIST_LENGTH_ERROR).", entry.listURL, entries, minStatusEntries, f.name))
 	}
 	position := entry.index * entry.size
 	if position+entry.size > len(bits)*8 {
@@ -223,18 +242,7 @@ func decodeStatusList(encoded string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encodedList is not base64url without padding: %w", err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(compressed))
-	if err != nil {
-		return nil, fmt.Errorf("encodedList is not GZIP: %w", err)
-	}
-	bits, err := io.ReadAll(io.LimitReader(zr, maxStatusListBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("encodedList does not decompress: %w", err)
-	}
-	if len(bits) > maxStatusListBytes {
-		return nil, fmt.Errorf("encodedList expands to more than %d bytes", maxStatusListBytes)
-	}
-	return bits, nil
+	return gunzipList(compressed)
 }
 
 // statusList is the part of a verified status list credential that the
@@ -242,6 +250,7 @@ func decodeStatusList(encoded string) ([]byte, error) {
 type statusList struct {
 	purposes []string
 	encoded  string
+	decode   func(string) ([]byte, error)
 
 	decodeOnce sync.Once
 	decoded    []byte
@@ -251,14 +260,14 @@ type statusList struct {
 // bits returns the decoded bitstring, decoding it once; callers must not
 // change it.
 func (l *statusList) bits() ([]byte, error) {
-	l.decodeOnce.Do(func() { l.decoded, l.decodeErr = decodeStatusList(l.encoded) })
+	l.decodeOnce.Do(func() { l.decoded, l.decodeErr = l.decode(l.encoded) })
 	return l.decoded, l.decodeErr
 }
 
 // fetchStatusList fetches and verifies the status list credential at
 // listURL. It returns nil and the status check to report when the list
 // cannot be used.
-func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *credential) (*statusList, Check) {
+func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *credential, f *listFormat) (*statusList, Check) {
 	doc, err := v.fetch.get(ctx, listURL, acceptCredential, min(statusCacheMaxAge, v.opts.CacheMaxAge))
 	if err != nil {
 		return nil, statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's status list could not be fetched: %v (STATUS_RETRIEVAL_ERROR). Try again later.", err))
@@ -267,11 +276,11 @@ func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *crede
 	// A list that verified is kept with its document, for as long as the
 	// fetch cache keeps the body (at most statusCacheMaxAge), so that
 	// verifying many badges does not verify the same list each time.
-	cacheKey := "status list of " + c.issuerID
+	cacheKey := f.credentialType + " of " + c.issuerID
 	if v, ok := doc.derived.Load(cacheKey); ok {
 		return v.(*statusList), Check{}
 	}
-	list, check := v.readStatusList(ctx, doc, listURL, c)
+	list, check := v.readStatusList(ctx, doc, listURL, c, f)
 	if list != nil {
 		doc.derived.Store(cacheKey, list)
 	}
@@ -279,15 +288,15 @@ func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *crede
 }
 
 // readStatusList verifies the status list credential in doc.
-func (v *Verifier) readStatusList(ctx context.Context, doc *document, listURL string, c *credential) (*statusList, Check) {
+func (v *Verifier) readStatusList(ctx context.Context, doc *document, listURL string, c *credential, f *listFormat) (*statusList, Check) {
 	data := bytes.TrimSpace(doc.body)
 	switch {
 	case len(data) == 0:
 		return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s is empty (STATUS_VERIFICATION_ERROR).", listURL))
 	case detect(data) == kindJWS:
-		return v.verifyStatusListJWT(ctx, string(data), listURL, c)
+		return v.verifyStatusListJWT(ctx, string(data), listURL, c, f)
 	case detect(data) == kindJSON:
-		return v.verifyStatusListJSON(ctx, data, listURL, c)
+		return v.verifyStatusListJSON(ctx, data, listURL, c, f)
 	}
 	return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The document at %s is not a status list credential (STATUS_VERIFICATION_ERROR).", listURL))
 }
@@ -302,9 +311,9 @@ func statusUnknown(err error, message string) Check {
 
 // verifyStatusListJWT verifies a status list credential given as a VC-JWT
 // with the same key resolution and signature checks as a badge. The list
-// must be a BitstringStatusListCredential of the badge's own issuer and
-// within its validity period.
-func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL string, c *credential) (*statusList, Check) {
+// must have the type of f, come from the badge's own issuer and be within
+// its validity period.
+func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL string, c *credential, f *listFormat) (*statusList, Check) {
 	invalid := func(format string, args ...any) (*statusList, Check) {
 		msg := fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR).", listURL, fmt.Sprintf(format, args...))
 		return nil, statusCheck(Fail, ErrStatusVerification, msg)
@@ -326,12 +335,12 @@ func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL str
 	if payload["iss"] != nil && payload["iss"] != lc.issuerID {
 		return invalid("its iss claim %v differs from its issuer", payload["iss"])
 	}
-	return v.useStatusList(lc, listURL, c, func() (Check, bool) { return v.statusListProof(ctx, jws, lc, listURL) })
+	return v.useStatusList(lc, listURL, c, f, func() (Check, bool) { return v.statusListProof(ctx, jws, lc, listURL) })
 }
 
 // verifyStatusListJSON verifies a status list credential in JSON with an
 // embedded Data Integrity proof, like a badge.
-func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listURL string, c *credential) (*statusList, Check) {
+func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listURL string, c *credential, f *listFormat) (*statusList, Check) {
 	doc, err := decodeObject(data)
 	if err != nil {
 		return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: it is not a JSON object: %v (STATUS_VERIFICATION_ERROR).", listURL, err))
@@ -342,7 +351,7 @@ func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listUR
 	}
 	lc := newCredential(doc, data, version)
 
-	return v.useStatusList(lc, listURL, c, func() (Check, bool) {
+	return v.useStatusList(lc, listURL, c, f, func() (Check, bool) {
 		o := v.verifyEmbeddedProofs(ctx, lc.doc, lc.issuerID)
 		if o.contextErr != nil {
 			return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %v (STATUS_VERIFICATION_ERROR).", listURL, o.contextErr)), false
@@ -354,7 +363,7 @@ func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listUR
 // useStatusList checks a decoded status list credential: its type, that
 // the badge's issuer issued it, its proof (by proof), its validity period
 // and its subject. It returns the list, or nil and the check to report.
-func (v *Verifier) useStatusList(lc *credential, listURL string, c *credential, proof func() (Check, bool)) (*statusList, Check) {
+func (v *Verifier) useStatusList(lc *credential, listURL string, c *credential, f *listFormat, proof func() (Check, bool)) (*statusList, Check) {
 	invalid := func(format string, args ...any) (*statusList, Check) {
 		msg := fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR).", listURL, fmt.Sprintf(format, args...))
 		return nil, statusCheck(Fail, ErrStatusVerification, msg)
@@ -362,8 +371,8 @@ func (v *Verifier) useStatusList(lc *credential, listURL string, c *credential, 
 
 	types, _ := stringList(lc.doc["type"])
 	switch {
-	case !slices.Contains(types, "BitstringStatusListCredential"):
-		return invalid("it is not a BitstringStatusListCredential")
+	case !slices.Contains(types, f.credentialType):
+		return invalid("it is not a %s", f.credentialType)
 	case lc.issuerID != c.issuerID:
 		// NOTE: lists of another issuer are rejected; no option trusts them.
 		return invalid("it was issued by %s, not by the badge's issuer %s", lc.issuerID, c.issuerID)
@@ -385,7 +394,7 @@ func (v *Verifier) useStatusList(lc *credential, listURL string, c *credential, 
 	if len(purposes) == 0 || encoded == "" {
 		return invalid("its credentialSubject has no statusPurpose or encodedList")
 	}
-	return &statusList{purposes: purposes, encoded: encoded}, Check{}
+	return &statusList{purposes: purposes, encoded: encoded, decode: f.decode}, Check{}
 }
 
 // statusListProof checks the signature of a status list credential and
