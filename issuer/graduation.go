@@ -60,13 +60,15 @@ func checkStudentUpdate(u *StudentUpdate) error {
 		email := strings.TrimSpace(*u.PersonalEmail)
 		u.PersonalEmail = &email
 		if email != "" {
-			return checkPersonalEmail(email)
+			return CheckPersonalEmail(email)
 		}
 	}
 	return nil
 }
 
-func checkPersonalEmail(email string) error {
+// CheckPersonalEmail checks a student's personal address: one plain
+// address of at most 254 bytes, without a display name.
+func CheckPersonalEmail(email string) error {
 	if err := checkLength("personal_email", email, 254); err != nil {
 		return err
 	}

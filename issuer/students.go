@@ -19,7 +19,9 @@ func NormaliseStudyMode(v string) (StudyMode, bool) {
 	return "", false
 }
 
-// NormaliseStudentStatus maps a status cell to a StudentStatus; blank means current.
+// NormaliseStudentStatus maps a status cell to a StudentStatus; blank means
+// current. Importers that keep the stored status for a blank cell check for
+// blank before they call it.
 func NormaliseStudentStatus(v string) (StudentStatus, bool) {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "", "current", "active":
@@ -30,7 +32,9 @@ func NormaliseStudentStatus(v string) (StudentStatus, bool) {
 	return "", false
 }
 
-// Validate checks a student record before it is stored.
+// Validate checks a student record before it is stored. An empty Status or
+// PersonalEmail is valid: the import keeps the stored value, and a new
+// student starts current with no personal email.
 func (st *Student) Validate() error {
 	var errs []error
 	if st.Number == "" {
@@ -49,13 +53,13 @@ func (st *Student) Validate() error {
 		errs = append(errs, Invalidf("email", "%q is not an email address such as name@example.edu", st.Email))
 	}
 	if st.PersonalEmail != "" {
-		errs = append(errs, checkPersonalEmail(st.PersonalEmail))
+		errs = append(errs, CheckPersonalEmail(st.PersonalEmail))
 	}
 	if st.StudyMode != FullTime && st.StudyMode != PartTime {
 		errs = append(errs, Invalidf("study_mode", "%q: use full-time or part-time", st.StudyMode))
 	}
-	if st.Status != Current && st.Status != Graduated {
-		errs = append(errs, Invalidf("status", "%q: use current or graduated", st.Status))
+	if st.Status != "" && st.Status != Current && st.Status != Graduated {
+		errs = append(errs, Invalidf("status", "%q: use current or graduated, or leave it empty to keep the stored status", st.Status))
 	}
 	if st.YearOfEntry != 0 && (st.YearOfEntry < 1900 || st.YearOfEntry > 2200) {
 		errs = append(errs, Invalidf("year_of_entry", "%d is not a plausible year", st.YearOfEntry))
@@ -65,7 +69,9 @@ func (st *Student) Validate() error {
 
 // ImportStudents creates or updates students matched by number, all or
 // nothing: when any record is invalid, nothing is stored and every problem
-// is returned.
+// is returned. A student with an empty Status or PersonalEmail keeps the
+// stored one, so a register export without those columns neither
+// un-graduates alumni nor erases their personal addresses.
 func (s *Service) ImportStudents(ctx context.Context, actor *User, students []*Student) (created, updated int, err error) {
 	if err := requireAdmin(actor); err != nil {
 		return 0, 0, err
@@ -78,6 +84,7 @@ func (s *Service) ImportStudents(ctx context.Context, actor *User, students []*S
 	seen := make(map[string]bool, len(students))
 	for _, st := range students {
 		st.Email = strings.TrimSpace(st.Email)
+		st.PersonalEmail = strings.TrimSpace(st.PersonalEmail)
 		if err := st.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("student %s: %w", st.Number, err))
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,5 +52,69 @@ func TestStudentsGraduateCommand(t *testing.T) {
 	}
 	if code, _, _ := laurel(t, dir, "students", "graduate"); code != exitUsage {
 		t.Errorf("no ids: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestImportStudentsGraduates graduates a student through a
+// register import with status and personal email columns, then imports a
+// register without them: the graduation and the address must stay.
+func TestImportStudentsGraduates(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, errOut := laurel(t, dir, "demo"); code != exitOK {
+		t.Fatalf("demo: exit %d\n%s%s", code, out, errOut)
+	}
+	files := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(files, name)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+
+	bad := write("bad.csv", "Student ID,Name,Email,Personal Email\n015766261,TSE Cheuk Hin Marco,015766261@stu.example.edu.hk,marco at example.com\n")
+	code, out, errOut := laurel(t, dir, "import", "students", bad)
+	if code != exitError || !strings.Contains(errOut, `line 2: personal_email: "marco at example.com"`) {
+		t.Fatalf("invalid personal email: exit %d\n%s%s", code, out, errOut)
+	}
+
+	const columns = "Student ID,Name,Chinese Name,Email,Programme,Year of Entry,Study Mode"
+	marcoRow := "015766261,TSE Cheuk Hin Marco,謝卓軒,015766261@stu.example.edu.hk,Bachelor of Science (Honours) in Nursing,2023,full-time"
+	natalieRow := "039898513,KWOK Kwan Ho Natalie,郭君豪,039898513@stu.example.edu.hk,Bachelor of Science (Honours) in Nursing,2022,full-time"
+	graduates := write("graduates.csv", columns+",Personal Email,Status\n"+
+		marcoRow+",marco@example.com,graduated\n"+
+		natalieRow+",,\n")
+	code, out, errOut = laurel(t, dir, "import", "students", graduates)
+	if code != exitOK || !strings.Contains(out, "0 new, 1 updated.") {
+		t.Fatalf("import with status: exit %d\n%s%s", code, out, errOut)
+	}
+
+	plain := write("plain.csv", columns+"\n"+strings.Replace(marcoRow, "015766261@", "marco.tse@", 1)+"\n")
+	code, out, errOut = laurel(t, dir, "import", "students", plain)
+	if code != exitOK || !strings.Contains(out, "1 updated") {
+		t.Fatalf("import without status: exit %d\n%s%s", code, out, errOut)
+	}
+
+	db, err := store.Open(context.Background(), filepath.Join(dir, "laurel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	found, err := db.StudentsByNumber(context.Background(), []string{"015766261", "039898513"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	marco, natalie := found["015766261"], found["039898513"]
+	if marco.Status != issuer.Graduated {
+		t.Errorf("student 015766261 is %s, want graduated", marco.Status)
+	}
+	if marco.PersonalEmail != "marco@example.com" {
+		t.Errorf("student 015766261 has personal email %q, want marco@example.com", marco.PersonalEmail)
+	}
+	if marco.Email != "marco.tse@stu.example.edu.hk" {
+		t.Errorf("student 015766261 has email %q, want the one imported last", marco.Email)
+	}
+	if natalie.Status != issuer.Current || natalie.PersonalEmail != "" {
+		t.Errorf("student 039898513 = %s with personal email %q, want current with none", natalie.Status, natalie.PersonalEmail)
 	}
 }

@@ -44,6 +44,15 @@ var columns = map[string]string{
 	"mode":            "study_mode",
 	"mode_of_study":   "study_mode",
 	"status":          "status",
+	"student_status":  "status",
+
+	// A personal address outlives the institutional one, so alumni can
+	// still sign in.
+	"personal_email":         "personal_email",
+	"personal_e_mail":        "personal_email",
+	"personal_email_address": "personal_email",
+	"private_email":          "personal_email",
+	"alumni_email":           "personal_email",
 }
 
 var required = []string{"student_id", "name", "email"}
@@ -115,12 +124,15 @@ func student(index map[string]int, rec []string) (*issuer.Student, error) {
 		return clean(rec[i])
 	}
 
+	// A blank personal_email or status cell leaves Student's field empty,
+	// which the import reads as "keep the stored value".
 	st := &issuer.Student{
-		Number:      get("student_id"),
-		Name:        get("name"),
-		ChineseName: get("chinese_name"),
-		Email:       get("email"),
-		Programme:   get("programme"),
+		Number:        get("student_id"),
+		Name:          get("name"),
+		ChineseName:   get("chinese_name"),
+		Email:         get("email"),
+		Programme:     get("programme"),
+		PersonalEmail: get("personal_email"),
 	}
 
 	var errs []error
@@ -139,11 +151,18 @@ func student(index map[string]int, rec []string) (*issuer.Student, error) {
 		mode = issuer.FullTime
 	}
 	st.StudyMode = mode
-	status, ok := issuer.NormaliseStudentStatus(get("status"))
-	if !ok {
-		errs = append(errs, issuer.Invalidf("status", "%q: use current or graduated", get("status")))
+	if v := get("status"); v != "" {
+		status, ok := issuer.NormaliseStudentStatus(v)
+		if !ok {
+			errs = append(errs, issuer.Invalidf("status", "%q: use current or graduated, or leave the cell blank to keep the stored status", v))
+		}
+		st.Status = status
 	}
-	st.Status = status
+	if st.PersonalEmail != "" {
+		if err := issuer.CheckPersonalEmail(st.PersonalEmail); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return st, errors.Join(errs...)
 }
 

@@ -1,10 +1,13 @@
 package roster
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/laurel-badges/laurel/issuer"
 )
@@ -42,6 +45,7 @@ func TestReadStudents(t *testing.T) {
 		{"missing email column", "student_id,name\n1,A\n", 0, "email: missing column"},
 		{"header only", "student_id,name,email\n", 0, "no students found"},
 		{"bad status", "student_id,name,email,status\n1,A,a@example.edu,expelled\n", 0, `line 2: status: "expelled"`},
+		{"bad personal email", "student_id,name,email,personal_email\n1,A,a@example.edu,a@example.edu\n2,B,b@example.edu,Bo <bo@example.com>\n", 0, `line 3: personal_email: "Bo <bo@example.com>"`},
 		{"bad year", "student_id,name,email,year_of_entry\n1,A,a@example.edu,20x4\n", 0, "line 2: year_of_entry"},
 		{"not utf-8", "student_id,name,email\n1,Ren\xe9,a@example.edu\n", 0, "not UTF-8"},
 	}
@@ -70,6 +74,96 @@ func TestReadStudents(t *testing.T) {
 	}
 }
 
+func TestReadStudentsPersonalEmailAndStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		file       string
+		wantEmail  []string
+		wantStatus []issuer.StudentStatus
+	}{
+		{
+			"snake case headers",
+			"student_id,name,email,personal_email,status\n1,A,a@example.edu,a@example.com,graduated\n2,B,b@example.edu,,\n",
+			[]string{"a@example.com", ""},
+			[]issuer.StudentStatus{issuer.Graduated, ""},
+		},
+		{
+			"spreadsheet headers",
+			"Student ID,Name,Email,Personal Email,Student Status\n1,A,a@example.edu,\u00a0a@example.com ,Alumni\n2,B,b@example.edu, ,Current\n",
+			[]string{"a@example.com", ""},
+			[]issuer.StudentStatus{issuer.Graduated, issuer.Current},
+		},
+		{
+			"hyphenated e-mail header",
+			"student_id;name;email;Personal E-mail\n1;A;a@example.edu;a@example.com\n",
+			[]string{"a@example.com"},
+			[]issuer.StudentStatus{""},
+		},
+		{
+			"no optional columns",
+			"student_id,name,email\n1,A,a@example.edu\n",
+			[]string{""},
+			[]issuer.StudentStatus{""},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadStudents("s.csv", []byte(tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.wantEmail) {
+				t.Fatalf("got %d students, want %d", len(got), len(tt.wantEmail))
+			}
+			for i, st := range got {
+				if st.PersonalEmail != tt.wantEmail[i] {
+					t.Errorf("student %s: PersonalEmail = %q, want %q", st.Number, st.PersonalEmail, tt.wantEmail[i])
+				}
+				if st.Status != tt.wantStatus[i] {
+					t.Errorf("student %s: Status = %q, want %q", st.Number, st.Status, tt.wantStatus[i])
+				}
+			}
+		})
+	}
+}
+
+func TestReadStudentsXLSXPersonalEmail(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{
+		{"Student ID", "Name", "Email", "Personal Email", "Status"},
+		{"00123", "A", "a@example.edu", "a@example.com", "graduated"},
+		{"00124", "B", "b@example.edu", "", ""},
+	}
+	for i, row := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := ReadStudents("students.xlsx", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d students, want 2", len(got))
+	}
+	if got[0].PersonalEmail != "a@example.com" || got[0].Status != issuer.Graduated {
+		t.Errorf("first student = %+v, want personal email a@example.com and graduated", got[0])
+	}
+	if got[1].PersonalEmail != "" || got[1].Status != "" {
+		t.Errorf("second student = %+v, want blank personal email and status", got[1])
+	}
+}
+
 // FuzzReadStudents checks that no file makes ReadStudents panic, and that
 // every student it returns passes the checks the import applies.
 func FuzzReadStudents(f *testing.F) {
@@ -80,6 +174,7 @@ func FuzzReadStudents(f *testing.F) {
 	f.Add("students.csv", sample[:2000])
 	f.Add("s.csv", []byte("student_id;name;email\r\n00123;A;a@example.edu\r\n"))
 	f.Add("s.xlsx", []byte("PK\x03\x04garbage"))
+	f.Add("s.csv", []byte("Student ID,Name,Email,Personal Email,Status\n1,A,a@example.edu,a@example.com,alumni\n2,B,b@example.edu,,\n"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		students, err := ReadStudents(name, data)
 		if err != nil {
@@ -89,8 +184,16 @@ func FuzzReadStudents(f *testing.F) {
 			return
 		}
 		for _, st := range students {
-			if st.StudyMode == "" || st.Status == "" {
-				t.Fatalf("student %+v has no study mode or status", st)
+			if st.StudyMode == "" {
+				t.Fatalf("student %+v has no study mode", st)
+			}
+			if st.Status != "" && st.Status != issuer.Current && st.Status != issuer.Graduated {
+				t.Fatalf("student %+v has status %q", st, st.Status)
+			}
+			if st.PersonalEmail != "" {
+				if err := issuer.CheckPersonalEmail(st.PersonalEmail); err != nil {
+					t.Fatalf("student %+v: %v", st, err)
+				}
 			}
 		}
 	})

@@ -72,8 +72,8 @@ func queryStudents(ctx context.Context, c conn, q string, args ...any) ([]*issue
 // Number, in one transaction. It counts a student as updated only when a
 // field differs from the stored one, so importing the same list twice
 // returns 0 and 0. It sets ID, CreatedAt and UpdatedAt of every student to
-// the stored values. An empty Status is stored as issuer.Current, and an
-// empty PersonalEmail keeps the stored one. A number that appears twice in
+// the stored values. An empty Status or PersonalEmail keeps the stored one;
+// a new student with an empty Status is stored as issuer.Current. A number that appears twice in
 // students is an ErrConflict, an empty one ErrInvalid.
 func (db *DB) UpsertStudents(ctx context.Context, students []*issuer.Student) (created, updated int, err error) {
 	const op = "upsert students"
@@ -154,10 +154,6 @@ func upsertStudents(ctx context.Context, c conn, students []*issuer.Student) (cr
 
 	t := now()
 	for _, s := range students {
-		if s.Status == "" {
-			s.Status = issuer.Current
-		}
-
 		old, ok := existing[s.Number]
 		if !ok {
 			inserted, err := insertStudent(ctx, c, insert, s, t)
@@ -188,6 +184,10 @@ func upsertStudents(ctx context.Context, c conn, students []*issuer.Student) (cr
 
 // insertStudent inserts s unless its number exists, and reports whether it did.
 func insertStudent(ctx context.Context, c conn, insert *sql.Stmt, s *issuer.Student, t time.Time) (bool, error) {
+	status := s.Status
+	if status == "" {
+		status = issuer.Current
+	}
 	s.ID = newID(s.ID)
 	stamp(&s.CreatedAt, t)
 	stamp(&s.UpdatedAt, t)
@@ -201,7 +201,7 @@ func insertStudent(ctx context.Context, c conn, insert *sql.Stmt, s *issuer.Stud
 		s.Programme,
 		s.YearOfEntry,
 		s.StudyMode,
-		s.Status,
+		status,
 		s.PersonalEmail,
 		c.d.timeArg(s.CreatedAt),
 		c.d.timeArg(s.UpdatedAt),
@@ -214,16 +214,22 @@ func insertStudent(ctx context.Context, c conn, insert *sql.Stmt, s *issuer.Stud
 	if err != nil {
 		return false, fmt.Errorf("insert student %q: %w", s.Number, err)
 	}
+	if n == 1 {
+		s.Status = status
+	}
 	return n == 1, nil
 }
 
 // updateStudent writes the fields of s over old when any differs, and
 // reports whether it did. s takes the id and timestamps that are stored,
-// and the stored personal email when it has none, because register files
-// do not carry one.
+// and the stored status and personal email where it has none, because a
+// register file may leave those columns out or blank.
 func updateStudent(ctx context.Context, c conn, old, s *issuer.Student, t time.Time) (bool, error) {
 	s.ID = old.ID
 	s.CreatedAt = old.CreatedAt
+	if s.Status == "" {
+		s.Status = old.Status
+	}
 	if s.PersonalEmail == "" {
 		s.PersonalEmail = old.PersonalEmail
 	}

@@ -128,6 +128,34 @@ func TestImportStudents(t *testing.T) {
 		}
 	})
 
+	t.Run("graduation and personal email kept", func(t *testing.T) {
+		graduate := `[{"student_id":"S2003","name":"OLD Grad","email":"s2003@stu.example.edu","study_mode":"full-time","status":"graduated","personal_email":"grad@example.com"}]`
+		ts.postJSON(t, "/api/v1/students", ts.admin.token, graduate).wantStatus(t, http.StatusOK)
+		again := `[{"student_id":"S2003","name":"OLD Grad","email":"s2003@stu.example.edu","study_mode":"full-time","status":""}]`
+		var counts importCounts
+		ts.postJSON(t, "/api/v1/students", ts.admin.token, again).wantStatus(t, http.StatusOK).decode(t, &counts)
+		if counts != (importCounts{}) {
+			t.Errorf("counts = %+v, want nothing created or updated", counts)
+		}
+
+		var list struct{ Students []studentView }
+		ts.get(t, "/api/v1/students?q=S2003", ts.admin.token).wantStatus(t, http.StatusOK).decode(t, &list)
+		if len(list.Students) != 1 {
+			t.Fatalf("students matching S2003 = %+v, want one", list.Students)
+		}
+		if got := list.Students[0]; got.Status != "graduated" || got.PersonalEmail != "grad@example.com" {
+			t.Errorf("student S2003 = %+v, want graduated with personal email grad@example.com", got)
+		}
+	})
+
+	t.Run("invalid personal email names the value", func(t *testing.T) {
+		body := `[{"student_id":"S2004","name":"BAD Personal","email":"s2004@stu.example.edu","study_mode":"full-time","personal_email":"grad@"}]`
+		resp := ts.postJSON(t, "/api/v1/students", ts.admin.token, body).wantStatus(t, http.StatusUnprocessableEntity)
+		if e := resp.errorBody(t); !strings.Contains(e.Error.Message, `personal_email: "grad@"`) {
+			t.Errorf("message = %q, want it to name the personal email", e.Error.Message)
+		}
+	})
+
 	t.Run("invalid email names the value", func(t *testing.T) {
 		body := `[{"student_id":"S2002","name":"BAD Email","email":"not-an-address","study_mode":"full-time"}]`
 		resp := ts.postJSON(t, "/api/v1/students", ts.admin.token, body).wantStatus(t, http.StatusUnprocessableEntity)

@@ -46,9 +46,10 @@ type studentInput struct {
 	Programme   string `json:"programme"`
 	YearOfEntry int    `json:"year_of_entry"`
 	StudyMode   string `json:"study_mode"`
-	Status      string `json:"status"`
-	// PersonalEmail, when given, sets the student's personal address; an
-	// import without it keeps the stored one.
+	// Status and PersonalEmail, when given, set the student's status and
+	// personal address; an import that leaves either out or empty keeps the
+	// stored value.
+	Status        string `json:"status"`
 	PersonalEmail string `json:"personal_email"`
 }
 
@@ -70,7 +71,9 @@ func (in studentInput) student() *issuer.Student {
 	if mode, ok := issuer.NormaliseStudyMode(in.StudyMode); ok {
 		st.StudyMode = mode
 	}
-	if status, ok := issuer.NormaliseStudentStatus(in.Status); ok {
+	if strings.TrimSpace(in.Status) == "" {
+		st.Status = ""
+	} else if status, ok := issuer.NormaliseStudentStatus(in.Status); ok {
 		st.Status = status
 	}
 	return st

@@ -55,6 +55,38 @@ var studentCases = []testCase{
 		assertEqual(t, "PersonalEmail", got.PersonalEmail, "alumna@example.com")
 		assertEqual(t, "Name", got.Name, "Alumna Renamed")
 	}},
+	{"blank status kept by import", func(t *testing.T, s issuer.Store) {
+		st := newStudent("S1", "Graduate")
+		st.Status = issuer.Graduated
+		fresh := newStudent("S2", "Newcomer")
+		fresh.Status = ""
+		_, _, err := s.UpsertStudents(t.Context(), []*issuer.Student{st, fresh})
+		requireNoError(t, "UpsertStudents", err)
+		assertEqual(t, "Status of a new student with none", fresh.Status, issuer.Current)
+
+		again := newStudent("S1", "Graduate")
+		again.Status = ""
+		created, updated, err := s.UpsertStudents(t.Context(), []*issuer.Student{again})
+		requireNoError(t, "UpsertStudents again", err)
+		assertEqual(t, "created", created, 0)
+		assertEqual(t, "updated", updated, 0)
+		assertEqual(t, "Status returned", again.Status, issuer.Graduated)
+
+		got, err := s.Student(t.Context(), st.ID)
+		requireNoError(t, "Student", err)
+		assertEqual(t, "Status stored", got.Status, issuer.Graduated)
+		stored, err := s.Student(t.Context(), fresh.ID)
+		requireNoError(t, "Student", err)
+		assertEqual(t, "Status of the new student stored", stored.Status, issuer.Current)
+
+		current := newStudent("S1", "Graduate")
+		_, updated, err = s.UpsertStudents(t.Context(), []*issuer.Student{current})
+		requireNoError(t, "UpsertStudents with status current", err)
+		assertEqual(t, "updated by an explicit status", updated, 1)
+		got, err = s.Student(t.Context(), st.ID)
+		requireNoError(t, "Student", err)
+		assertEqual(t, "Status after explicit current", got.Status, issuer.Current)
+	}},
 	{"update status and personal email", func(t *testing.T, s issuer.Store) {
 		created := createStudents(t, s, 2)
 		graduated := issuer.Graduated
