@@ -64,6 +64,10 @@ func Register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
 			def = v
 		}
 		fs.StringVar(s.field(c), s.name, def, fmt.Sprintf("%s (env %s)", s.usage, EnvName(s.name)))
+		if s.hide {
+			// --help prints DefValue, which holds the value from the environment.
+			fs.Lookup(s.name).DefValue = RedactURL(def)
+		}
 	}
 }
 

@@ -86,3 +86,26 @@ func TestWriteRedactsPassword(t *testing.T) {
 		t.Errorf("redacted URL missing:\n%s", out)
 	}
 }
+
+func TestHelpRedactsPasswordFromEnvironment(t *testing.T) {
+	env := map[string]string{"LAUREL_DATABASE_URL": "postgres://laurel:s3cret@127.0.0.1:5432/laurel"}
+	var c Config
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	var help bytes.Buffer
+	fs.SetOutput(&help)
+	Register(fs, &c, func(k string) string { return env[k] })
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+
+	if c.DatabaseURL != env["LAUREL_DATABASE_URL"] {
+		t.Errorf("DatabaseURL = %q, want the URL from the environment", c.DatabaseURL)
+	}
+	fs.PrintDefaults()
+	if strings.Contains(help.String(), "s3cret") {
+		t.Errorf("the help shows the password:\n%s", help.String())
+	}
+	if !strings.Contains(help.String(), "postgres://laurel:redacted@127.0.0.1:5432/laurel") {
+		t.Errorf("the help does not show the redacted URL:\n%s", help.String())
+	}
+}
