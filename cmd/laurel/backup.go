@@ -12,17 +12,19 @@ import (
 	"strings"
 
 	"github.com/laurel-badges/laurel/internal/config"
+	"github.com/laurel-badges/laurel/internal/pgtools"
 	"github.com/laurel-badges/laurel/internal/store"
 	"github.com/laurel-badges/laurel/keys"
 )
 
-func setupBackup(_ *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {
+func setupBackup(flags *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {
+	pgBin := flags.String("pg-bin", "", "folder of pg_dump, such as /usr/lib/postgresql/16/bin; empty searches PATH (PostgreSQL only)")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 		if len(args) != 1 {
 			return fmt.Errorf("%w: give the file to write the backup to", errUsage)
 		}
 		if isPostgres(cfg.DatabaseURL) {
-			return postgresBackupHelp(e, cfg, args[0])
+			return backupPostgres(ctx, e, cfg, pgtools.Tools{Dir: *pgBin}, args[0])
 		}
 
 		db, err := store.Open(ctx, cfg.DatabaseURL)
@@ -72,16 +74,6 @@ func isPostgres(databaseURL string) bool {
 	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
 }
 
-// postgresBackupHelp prints the pg_dump command that backs up a PostgreSQL
-// store and fails: Laurel does not run pg_dump itself, because the dump
-// must come from a pg_dump that matches the server's major version.
-func postgresBackupHelp(e *env, cfg *config.Config, file string) error {
-	fmt.Fprintln(e.stdout, "Laurel backs up SQLite stores only; back up PostgreSQL with pg_dump of the server's major version:")
-	fmt.Fprintf(e.stdout, "  pg_dump --format=custom --file %s '%s'\n", file, config.RedactURL(cfg.DatabaseURL))
-	fmt.Fprintf(e.stdout, "and back up %s separately.\n", masterKeyPath(cfg))
-	return errors.New("not backed up: run the pg_dump command above")
-}
-
 func masterKeyPath(cfg *config.Config) string {
 	if cfg.MasterKeyFile != "" {
 		return cfg.MasterKeyFile
@@ -91,13 +83,14 @@ func masterKeyPath(cfg *config.Config) string {
 
 func setupRestore(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {
 	masterKey := fs.String("master-key", "", "backup of the master key file; it is copied into the data folder as master.key")
+	pgBin := fs.String("pg-bin", "", "folder of pg_restore, such as /usr/lib/postgresql/16/bin; empty searches PATH (PostgreSQL only)")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 		if len(args) != 1 {
 			return fmt.Errorf("%w: give the backup file to restore", errUsage)
 		}
 		if isPostgres(cfg.DatabaseURL) {
-			fmt.Fprintf(e.stdout, "Restore a PostgreSQL dump into an empty database with:\n  pg_restore --no-owner --dbname '%s' %s\n", config.RedactURL(cfg.DatabaseURL), args[0])
-			return errors.New("not restored: Laurel restores SQLite backups only; run the pg_restore command above")
+			r := &postgresRestorer{cfg: cfg, backup: args[0], masterKey: *masterKey, tools: pgtools.Tools{Dir: *pgBin}}
+			return r.run(ctx, e)
 		}
 		r := &restorer{cfg: cfg, backup: args[0], masterKey: *masterKey}
 		return r.run(ctx, e)
@@ -234,13 +227,23 @@ func verifyRestored(ctx context.Context, cfg *config.Config, key []byte) (string
 		return "", fmt.Errorf("migrate the restored database: %w", err)
 	}
 
+	summary := fmt.Sprintf("Applied %d migrations; the database passed SQLite's integrity check.\n", applied)
+	keySummary, err := checkRestoredKeys(ctx, cfg, db, key)
+	if err != nil {
+		return "", err
+	}
+	return summary + keySummary, nil
+}
+
+// checkRestoredKeys decrypts the active signing key of a restored store
+// with key, and returns a summary for the user.
+func checkRestoredKeys(ctx context.Context, cfg *config.Config, db *store.DB, key []byte) (string, error) {
 	stored, err := db.SigningKeys(ctx)
 	if err != nil {
 		return "", err
 	}
-	summary := fmt.Sprintf("Applied %d migrations; the database passed SQLite's integrity check.\n", applied)
 	if len(stored) == 0 {
-		return summary + "The backup holds no signing keys; the first command will make one.\n", nil
+		return "The backup holds no signing keys; the first command will make one.\n", nil
 	}
 
 	did, err := keys.DIDWeb(cfg.BaseURL)
@@ -251,5 +254,5 @@ func verifyRestored(ctx context.Context, cfg *config.Config, key []byte) (string
 	if err != nil {
 		return "", fmt.Errorf("the master key does not open the restored signing keys: %w; give the master key that was in use when the backup was made", err)
 	}
-	return summary + fmt.Sprintf("The master key decrypts the active signing key %s; %d keys are stored.\n", ring.ActiveKeyID(), len(stored)), nil
+	return fmt.Sprintf("The master key decrypts the active signing key %s; %d keys are stored.\n", ring.ActiveKeyID(), len(stored)), nil
 }

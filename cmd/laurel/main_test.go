@@ -22,7 +22,17 @@ import (
 // laurel runs one command in-process and returns its exit code and output.
 func laurel(t *testing.T, dataDir string, args ...string) (int, string, string) {
 	t.Helper()
+	return laurelOn(t, dataDir, "", args...)
+}
+
+// laurelOn runs one command on the database at databaseURL, or on the data
+// folder's SQLite file when databaseURL is empty.
+func laurelOn(t *testing.T, dataDir, databaseURL string, args ...string) (int, string, string) {
+	t.Helper()
 	env := map[string]string{"LAUREL_DATA_DIR": dataDir, "LAUREL_LOG_LEVEL": "warn"}
+	if databaseURL != "" {
+		env["LAUREL_DATABASE_URL"] = databaseURL
+	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
@@ -127,12 +137,19 @@ func TestDemoIssueServe(t *testing.T) {
 // startServer serves the data folder on a loopback port until the test ends.
 func startServer(t *testing.T, dir string) string {
 	t.Helper()
+	return startServerOn(t, dir, "")
+}
+
+// startServerOn serves the data folder and the database at databaseURL,
+// or the folder's SQLite file when databaseURL is empty.
+func startServerOn(t *testing.T, dir, databaseURL string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	cfg := &config.Config{DataDir: dir, BaseURL: "http://localhost:8080", SigningAlg: "RS256", LogFormat: "text", LogLevel: "warn"}
+	cfg := &config.Config{DataDir: dir, DatabaseURL: databaseURL, BaseURL: "http://localhost:8080", SigningAlg: "RS256", LogFormat: "text", LogLevel: "warn"}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,13 @@ import (
 // sample attendance file and returns the credential URLs and the admin token.
 func demoCredentials(t *testing.T, dir string) ([]string, string) {
 	t.Helper()
-	code, out, errOut := laurel(t, dir, "demo")
+	return demoCredentialsOn(t, dir, "")
+}
+
+// demoCredentialsOn is demoCredentials on the database at databaseURL.
+func demoCredentialsOn(t *testing.T, dir, databaseURL string) ([]string, string) {
+	t.Helper()
+	code, out, errOut := laurelOn(t, dir, databaseURL, "demo")
 	if code != exitOK {
 		t.Fatalf("demo: exit %d\n%s%s", code, out, errOut)
 	}
@@ -24,7 +30,7 @@ func demoCredentials(t *testing.T, dir string) ([]string, string) {
 	}
 	token := lastLine(out)
 
-	code, out, errOut = laurel(t, dir, "award", "--json", "--activity", activity[1], filepath.Join(dir, "demo", "attendance-workshop.csv"))
+	code, out, errOut = laurelOn(t, dir, databaseURL, "award", "--json", "--activity", activity[1], filepath.Join(dir, "demo", "attendance-workshop.csv"))
 	if code != exitOK {
 		t.Fatalf("award: exit %d\n%s%s", code, out, errOut)
 	}

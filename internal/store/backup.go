@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -104,4 +105,52 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// ErrNotPostgres is returned by the PostgreSQL-only operations on an
+// SQLite database.
+var ErrNotPostgres = errors.New("this operation works on PostgreSQL databases only")
+
+// ServerMajorVersion returns the PostgreSQL server's major version, such as
+// 15 for 15.4.
+func (db *DB) ServerMajorVersion(ctx context.Context) (int, error) {
+	if db.dialect.name != dialectPostgres {
+		return 0, fmt.Errorf("server version of %s: %w", db.display, ErrNotPostgres)
+	}
+	var num int
+	if err := db.sql.QueryRowContext(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&num); err != nil {
+		return 0, fmt.Errorf("server version of %s: %w", db.display, err)
+	}
+
+	// Since PostgreSQL 10, server_version_num is major*10000 + minor.
+	return num / 10000, nil
+}
+
+// FirstRelation returns the name, as schema.name, of a table, view or
+// sequence in the PostgreSQL database outside the system schemas, or ""
+// when it has none.
+func (db *DB) FirstRelation(ctx context.Context) (string, error) {
+	if db.dialect.name != dialectPostgres {
+		return "", fmt.Errorf("list relations of %s: %w", db.display, ErrNotPostgres)
+	}
+	const q = `
+SELECT n.nspname || '.' || c.relname
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+	AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+	AND n.nspname NOT LIKE 'pg\_toast%'
+	AND n.nspname NOT LIKE 'pg\_temp%'
+ORDER BY 1
+LIMIT 1`
+
+	var name string
+	err := db.sql.QueryRowContext(ctx, q).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("list relations of %s: %w", db.display, err)
+	}
+	return name, nil
 }

@@ -72,3 +72,35 @@ func PostgresURL(tb testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// PostgresDatabase creates a database with a random name, drops it at
+// cleanup, and returns its URL. Tests of whole-database tools such as
+// pg_dump and pg_restore need one, because a schema does not isolate them.
+func PostgresDatabase(tb testing.TB) string {
+	tb.Helper()
+	base := PostgresServer(tb)
+	name := "laurel_test_" + uuid.New().String()[:8]
+	quoted := pgx.Identifier{name}.Sanitize()
+
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatalf("open the server in %s: %v", PostgresVariable, err)
+	}
+	tb.Cleanup(func() {
+		// FORCE ends the connections a failed test left open (PostgreSQL 13 and later).
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+quoted+" WITH (FORCE)"); err != nil {
+			tb.Errorf("drop database %s: %v", name, err)
+		}
+		_ = admin.Close()
+	})
+	if _, err := admin.ExecContext(tb.Context(), "CREATE DATABASE "+quoted); err != nil {
+		tb.Fatalf("create database %s on the server in %s: %v", name, PostgresVariable, err)
+	}
+
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", PostgresVariable, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
