@@ -28,6 +28,8 @@ type Store interface {
 
 	// UpsertStudents inserts new students and updates existing ones, matched
 	// by Number, in one transaction. It returns how many were created and updated.
+	// An empty Status or PersonalEmail keeps the stored value, and a new
+	// student with an empty Status is current.
 	UpsertStudents(ctx context.Context, students []*Student) (created, updated int, err error)
 	Student(ctx context.Context, id string) (*Student, error)
 	// StudentsByNumber returns the students with the given numbers, keyed by
