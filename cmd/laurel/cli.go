@@ -51,6 +51,7 @@ func commands() []command {
 		{"import students", "FILE", "import or update students from a CSV or XLSX file", setupImportStudents},
 		{"import achievements", "FILE", "import or update the badge catalogue from a JSON file", setupImportAchievements},
 		{"students graduate", "STUDENT_ID...", "mark students graduated; their credentials stay valid", setupStudentsGraduate},
+		{"students update", "STUDENT_ID", "change a student's status or personal email; --personal-email \"\" removes it", setupStudentsUpdate},
 		{"activity create", "", "create an activity and print its id", setupActivityCreate},
 		{"activity list", "", "list activities", setupActivityList},
 		{"template", "", "write an activity's attendance template (CSV or XLSX)", setupTemplate},

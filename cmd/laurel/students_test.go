@@ -118,3 +118,68 @@ func TestImportStudentsGraduates(t *testing.T) {
 		t.Errorf("student 039898513 = %s with personal email %q, want current with none", natalie.Status, natalie.PersonalEmail)
 	}
 }
+
+func TestStudentsUpdateCommand(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, errOut := laurel(t, dir, "demo"); code != exitOK {
+		t.Fatalf("demo: exit %d\n%s%s", code, out, errOut)
+	}
+
+	tests := []struct {
+		name      string
+		args      []string
+		wantCode  int
+		wantText  string
+		wantState string
+	}{
+		{"graduate with address", []string{"--status", "graduated", "--personal-email", "marco@example.com"}, exitOK,
+			"Student 015766261 is graduated; personal email: marco@example.com.", "graduated marco@example.com"},
+		{"status only keeps address", []string{"--status", "current"}, exitOK,
+			"personal email: marco@example.com.", "current marco@example.com"},
+		{"empty address removes it", []string{"--personal-email", ""}, exitOK,
+			"personal email: none.", "current "},
+		{"invalid address", []string{"--personal-email", "marco@"}, exitError,
+			`personal_email: "marco@"`, "current "},
+		{"invalid status", []string{"--status", "expelled"}, exitError,
+			`status: "expelled"`, "current "},
+		{"no change", nil, exitUsage, "give --status, --personal-email or both", "current "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := laurel(t, dir, append([]string{"students", "update", "015766261"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.wantCode, out, errOut)
+			}
+			if !strings.Contains(out+errOut, tt.wantText) {
+				t.Errorf("output does not contain %q:\n%s%s", tt.wantText, out, errOut)
+			}
+			if got := storedStudentState(t, dir, "015766261"); got != tt.wantState {
+				t.Errorf("stored state %q, want %q", got, tt.wantState)
+			}
+		})
+	}
+
+	code, _, errOut := laurel(t, dir, "students", "update", "S-none", "--status", "graduated")
+	if code != exitError || !strings.Contains(errOut, `no student has id "S-none"`) {
+		t.Errorf("unknown student: exit %d\n%s", code, errOut)
+	}
+}
+
+// storedStudentState returns a student's status and personal email as
+// "status email".
+func storedStudentState(t *testing.T, dir, number string) string {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "laurel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	found, err := db.StudentsByNumber(context.Background(), []string{number})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found[number] == nil {
+		t.Fatalf("student %s not found", number)
+	}
+	return string(found[number].Status) + " " + found[number].PersonalEmail
+}
