@@ -48,7 +48,7 @@ func WriteCSVTemplate(w io.Writer, students []TemplateStudent) error {
 
 	record := make([]string, len(templateColumns))
 	for _, s := range students {
-		record[0], record[1] = s.Number, neutraliseFormula(s.Name)
+		record[0], record[1] = s.Number, NeutraliseFormula(s.Name)
 		if err := cw.Write(record); err != nil {
 			return fmt.Errorf("write csv template: %w", err)
 		}
@@ -65,17 +65,18 @@ func WriteCSVTemplate(w io.Writer, students []TemplateStudent) error {
 // CSV cell as a formula.
 const formulaStarts = "=+-@\t\r"
 
-// neutraliseFormula prefixes an apostrophe to a value that a spreadsheet
+// NeutraliseFormula prefixes an apostrophe to a value that a spreadsheet
 // would run as a formula, such as =HYPERLINK(…) typed as a name, so that it
-// shows as text. Parse removes the apostrophe again.
-func neutraliseFormula(v string) string {
+// shows as text. Parse removes the apostrophe again. Every file Laurel
+// writes for spreadsheets uses it, not only the attendance templates.
+func NeutraliseFormula(v string) string {
 	if v != "" && strings.ContainsRune(formulaStarts, rune(v[0])) {
 		return "'" + v
 	}
 	return v
 }
 
-// restoreFormulaText undoes neutraliseFormula.
+// restoreFormulaText undoes NeutraliseFormula.
 func restoreFormulaText(v string) string {
 	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune(formulaStarts, rune(v[1])) {
 		return v[1:]
