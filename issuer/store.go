@@ -151,9 +151,37 @@ type Store interface {
 	// a status list, in ascending order.
 	RevokedStatusIndexes(ctx context.Context, listID string) ([]int, error)
 
+	// DashboardCounts returns the totals of the learning advisor's dashboard.
+	DashboardCounts(ctx context.Context) (*DashboardCounts, error)
+	// AwardsPerMonth counts the awards issued at or after from by UTC
+	// month and achievement, in month order; a zero from counts all.
+	AwardsPerMonth(ctx context.Context, from time.Time) ([]MonthlyAwards, error)
+	// BadgeCountDistribution counts students by the number of different
+	// achievements among their active awards, ascending, always with the
+	// bucket of 0.
+	BadgeCountDistribution(ctx context.Context) ([]BadgeCountBucket, error)
+	// ActivitiesByUnit counts activities by organising unit, most first.
+	ActivitiesByUnit(ctx context.Context) ([]UnitActivities, error)
+	// ActivityAwardCounts returns the number of awards of each activity
+	// that has any, keyed by activity id.
+	ActivityAwardCounts(ctx context.Context) (map[string]int, error)
+	// SearchAwards returns one page of the awards matching s, newest
+	// first, and the number that match without Limit and Offset.
+	SearchAwards(ctx context.Context, s AwardSearch) ([]*AwardRecord, int, error)
+	// EachAwardRecord calls fn with every award matching s, in the order
+	// of SearchAwards, reading rows as fn consumes them. An error from fn
+	// stops the walk and is returned.
+	EachAwardRecord(ctx context.Context, s AwardSearch, fn func(*AwardRecord) error) error
+	// EachStudentBadgeCount calls fn with every student, ordered by
+	// number, and the counts of their active awards. An error from fn
+	// stops the walk and is returned.
+	EachStudentBadgeCount(ctx context.Context, fn func(*StudentBadgeCount) error) error
+
 	// Audit appends an entry to the audit log.
 	Audit(ctx context.Context, e *AuditEntry) error
 	AuditEntries(ctx context.Context, limit int) ([]*AuditEntry, error)
+	// AuditLog lists the entries matching f, newest first in append order.
+	AuditLog(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
 
 	// Ping checks that the database responds.
 	Ping(ctx context.Context) error

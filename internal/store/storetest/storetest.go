@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) issuer.Store) {
 		{"StatusLists", statusCases},
 		{"Credentials", credentialCases},
 		{"Audit", auditCases},
+		{"Reports", reportCases},
 		{"Ping", pingCases},
 	}
 
