@@ -24,6 +24,13 @@ type Service struct {
 	// PromotionData; nil means DefaultPromotionRemark.
 	PromotionRemark *template.Template
 
+	// SessionIdle and SessionMax end a browser session after that long
+	// without a request or after that long in all; LinkTTL is how long an
+	// emailed sign-in link works. Zero means the Default constants.
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+	LinkTTL     time.Duration
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 

@@ -99,6 +99,49 @@ type Store interface {
 	// UserByTokenHash returns the user owning the token with that SHA-256,
 	// and records the time of use.
 	UserByTokenHash(ctx context.Context, hash []byte, now time.Time) (*User, error)
+	// Users lists staff users with role, or all when role is empty, by name.
+	Users(ctx context.Context, role Role) ([]*User, error)
+	// UserByEmail returns the user with that email, compared
+	// case-insensitively. It returns ErrConflict when several users share it.
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	// SetUserCanUpload sets an organiser's right to upload attendance and
+	// returns the stored user.
+	SetUserCanUpload(ctx context.Context, id string, canUpload bool) (*User, error)
+	// SetUserPassword stores the PHC string of a user's password hash.
+	SetUserPassword(ctx context.Context, id, hash string) error
+	// UserPassword returns the stored password hash, "" when none is set.
+	UserPassword(ctx context.Context, id string) (string, error)
+
+	// StudentByEmail returns the student whose college or personal email
+	// is email, compared case-insensitively. It returns ErrConflict when
+	// several students have it.
+	StudentByEmail(ctx context.Context, email string) (*Student, error)
+	// SetStudentPassword stores the PHC string of a student's password hash.
+	SetStudentPassword(ctx context.Context, id, hash string) error
+	// StudentPassword returns the stored password hash, "" when none is set.
+	StudentPassword(ctx context.Context, id string) (string, error)
+
+	// CreateSession inserts s.
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns the session with that hash, or ErrNotFound.
+	Session(ctx context.Context, hash []byte) (*Session, error)
+	// TouchSession sets the time a session was last used.
+	TouchSession(ctx context.Context, hash []byte, at time.Time) error
+	// DeleteSession ends one session; an unknown hash is not an error.
+	DeleteSession(ctx context.Context, hash []byte) error
+	// DeleteSessions ends every session of a user or of a student (the
+	// other id empty) and returns how many it ended.
+	DeleteSessions(ctx context.Context, userID, studentID string) (int, error)
+	// DeleteStaleSessions ends the sessions created before createdBefore or
+	// last used before seenBefore, and returns how many it ended.
+	DeleteStaleSessions(ctx context.Context, createdBefore, seenBefore time.Time) (int, error)
+
+	// CreateSignInLink inserts l.
+	CreateSignInLink(ctx context.Context, l *SignInLink) error
+	// UseSignInLink marks the link with that hash used at now and returns
+	// it. A link that is unknown, used or expired at now is ErrNotFound, so
+	// that a link works once even when two requests race.
+	UseSignInLink(ctx context.Context, hash []byte, now time.Time) (*SignInLink, error)
 
 	// SigningKeys lists every key, active first, then by creation time.
 	SigningKeys(ctx context.Context) ([]*SigningKey, error)

@@ -109,6 +109,10 @@ type Role string
 const (
 	RoleAdmin     Role = "admin"
 	RoleOrganiser Role = "organiser"
+
+	// RoleStudent is the role of a signed-in student. Students are not
+	// users: they sign in to the web pages only and hold no API token.
+	RoleStudent Role = "student"
 )
 
 // User is a staff member: the learning advisor (admin) or an organiser.
@@ -119,6 +123,25 @@ type User struct {
 	Role      Role
 	CanUpload bool // an organiser's right to upload attendance
 	CreatedAt time.Time
+}
+
+// Session is a signed-in browser. Exactly one of UserID and StudentID is
+// set. Only the SHA-256 of the cookie value is stored.
+type Session struct {
+	Hash       []byte
+	UserID     string
+	StudentID  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// SignInLink is a one-time link emailed to a student. Only the SHA-256 of
+// its secret is stored.
+type SignInLink struct {
+	Hash      []byte
+	StudentID string
+	CreatedAt time.Time
+	ExpiresAt time.Time
 }
 
 // APIToken is a bearer token of a user. Only the SHA-256 of the secret is stored.
