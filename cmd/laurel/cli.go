@@ -29,6 +29,7 @@ var errUsage = errors.New("usage")
 // run commands in-process.
 type env struct {
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -47,6 +48,8 @@ func commands() []command {
 		{"serve", "", "run the HTTP server (API, credential pages, DID document)", setupServe},
 		{"migrate", "", "apply pending database migrations", setupMigrate},
 		{"config", "", "print the effective configuration, secrets redacted", setupConfig},
+		{"user create", "", "create an admin or organiser account that signs in with a password", setupUserCreate},
+		{"user passwd", "", "set the password of an account and end its browser sessions", setupUserPasswd},
 		{"token create", "", "create an API token; the token is the last line printed", setupTokenCreate},
 		{"import students", "FILE", "import or update students from a CSV or XLSX file", setupImportStudents},
 		{"import achievements", "FILE", "import or update the badge catalogue from a JSON file", setupImportAchievements},
@@ -71,8 +74,8 @@ func commands() []command {
 }
 
 // run executes the command named by args and returns the process exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		if len(args) == 0 {

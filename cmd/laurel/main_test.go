@@ -34,7 +34,7 @@ func laurelOn(t *testing.T, dataDir, databaseURL string, args ...string) (int, s
 		env["LAUREL_DATABASE_URL"] = databaseURL
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 

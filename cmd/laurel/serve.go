@@ -49,6 +49,8 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		Templates: templateWriter{},
 		Ready:     a.db.Ping,
 		Logger:    a.log,
+
+		SignInLinks: mailNotConfigured{},
 	}
 	handler := srv.Handler()
 	var err error
@@ -68,6 +70,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go deleteStaleSessions(ctx, a)
 	a.log.Info("laurel serving", "addr", ln.Addr().String(), "base_url", a.cfg.BaseURL, "issuer", a.service.IssuerID, "database", a.db.Dialect())
 
 	select {
@@ -85,8 +88,42 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	srv.Wait()
 	a.log.Info("stopped")
 	return nil
+}
+
+// staleSessionsEvery is how often the server deletes expired sessions and
+// sign-in links. They are rejected when used either way, so this only
+// bounds the size of the tables.
+const staleSessionsEvery = time.Hour
+
+func deleteStaleSessions(ctx context.Context, a *app) {
+	t := time.NewTicker(staleSessionsEvery)
+	defer t.Stop()
+	for {
+		n, err := a.service.DeleteStaleSessions(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("delete expired sessions", "err", err)
+		case n > 0:
+			a.log.Info("deleted expired sessions", "count", n)
+		}
+
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// mailNotConfigured stands in for the mail sender until SMTP is set up:
+// every sign-in link request fails with an error that the server logs.
+type mailNotConfigured struct{}
+
+func (mailNotConfigured) SendSignInLink(context.Context, string, string, string) error {
+	return errors.New("sign-in link not sent: mail is not configured on this server")
 }
 
 // templateWriter adapts internal/attendance's template writers to the web server.

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -74,7 +75,14 @@ type Server struct {
 	// /api/v1/verify; nil makes those routes return 503.
 	Verifier *verifier.Verifier
 
+	// SignInLinks emails students their one-time sign-in links; nil logs
+	// an error instead of sending.
+	SignInLinks LinkSender
+
 	log            *slog.Logger
+	secureCookies  bool // the base URL is https
+	signInLimits   *signInLimits
+	sending        sync.WaitGroup // sign-in links being sent
 	metrics        *metrics
 	maxUploadBytes int64
 	verifyLimiter  rateLimiter
@@ -85,7 +93,7 @@ type Server struct {
 	verdicts    verdictCache
 }
 
-//go:embed templates/*.html static/*
+//go:embed templates static
 var assets embed.FS
 
 // Handler builds the router with every route and middleware.
@@ -100,9 +108,10 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{}))
-	r.Method(http.MethodGet, "/static/*", staticFiles())
+	r.Method(http.MethodGet, "/static/*", serveHashedAsset(staticFiles()))
 
 	r.Group(s.publicRoutes)
+	r.Group(s.pageRoutes)
 	r.Get("/verify", s.verifyPage)
 	r.Post("/verify", s.verifySubmit)
 	r.Route("/api/v1", func(r chi.Router) {
@@ -145,6 +154,9 @@ func (s *Server) setDefaults() {
 		s.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s.metrics = newMetrics(s.Metrics)
+
+	s.secureCookies = s.Service != nil && strings.HasPrefix(s.Service.URLs.Base, "https://")
+	s.signInLimits = newSignInLimits()
 
 	s.maxUploadBytes = s.MaxUploadBytes
 	if s.maxUploadBytes <= 0 {
@@ -218,6 +230,12 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		s.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.renderError(w, r, http.StatusNotFound, "There is no page at this address. Check the link, or start again from the home page.")
+		})).ServeHTTP(w, r)
+		return
+	}
 	s.writeError(w, r, &requestError{status: http.StatusNotFound, code: codeNotFound,
 		message: "no route matches this path; the JSON API is under /api/v1"})
 }
