@@ -12,8 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/laurel-badges/laurel/issuer"
 )
 
 // chromiumPath is Debian's Chromium, which .ci/run installs.
@@ -124,6 +128,24 @@ func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
 	if err := chromedp.Do(b.ctx, actions...); err != nil {
 		b.t.Fatalf("browser: %v", err)
 	}
+}
+
+// signInAs gives the browser a session of p, made through the service,
+// so that a test can start on a signed-in page without a password.
+func (b *browser) signInAs(ts *testServer, p *issuer.Principal) {
+	b.t.Helper()
+	secret, err := ts.svc.StartSession(context.Background(), p)
+	if err != nil {
+		b.t.Fatalf("start session: %v", err)
+	}
+	httpOnly := true
+	b.do(chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, network.SetCookie, network.SetCookieParams{
+			Name: "laurel_session", Value: secret, URL: b.base + "/", Path: "/",
+			HTTPOnly: &httpOnly, SameSite: network.CookieSameSiteLax,
+		})
+		return err
+	}))
 }
 
 // open loads path and checks the page it shows.

@@ -93,3 +93,29 @@ func TestBrowserGraduateSignsInWithPersonalEmail(t *testing.T) {
 		t.Errorf("graduate's page does not say so:\n%s", got)
 	}
 }
+
+func TestBrowserRoleLandingPages(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct {
+		name      string
+		principal *issuer.Principal
+		path      string
+		heading   string
+	}{
+		{"admin", &issuer.Principal{User: ts.admin.user}, "/admin/", "Learning advisor"},
+		{"organiser", &issuer.Principal{User: ts.organiser.user}, "/organiser/", "My activities"},
+		{"student", &issuer.Principal{Student: ts.student(t, "S1003")}, "/student/", "My badges"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newBrowser(t, ts.URL)
+			b.signInAs(ts, tt.principal)
+			b.open(tt.path, tt.name+"-home")
+			if got := b.text("main h1"); got != tt.heading {
+				t.Errorf("heading = %q, want %q", got, tt.heading)
+			}
+			b.open("/no/such/page", tt.name+"-not-found")
+			b.open("/signin", tt.name+"-signin-again")
+		})
+	}
+}
