@@ -12,7 +12,7 @@ import (
 	"github.com/laurel-badges/laurel/issuer"
 )
 
-// publicRoutes lists every route that answers anonymous requests, as
+// publicRoutes lists every route that serves anonymous requests, as
 // "METHOD pattern". A route added outside a role group fails
 // TestEveryRouteChecksRole until it is listed here on purpose.
 var publicRoutes = map[string]bool{

@@ -31,9 +31,10 @@ import (
 // must never contain it.
 const driverText = "sqlite: SQLITE_CORRUPT: database disk image is malformed in /var/lib/laurel/laurel.db"
 
-// faultyStore wraps the real store and fails Achievements on demand, as a
-// broken database would. It can also give the server's key ring a frozen
-// key set, the view of a server that has not yet re-read the store.
+// faultyStore wraps the real store and fails Achievements and Users on
+// demand, as a broken database would. It can also give the server's key
+// ring a frozen key set, the view of a server that has not yet re-read
+// the store.
 type faultyStore struct {
 	issuer.Store
 	fail atomic.Bool
@@ -56,6 +57,13 @@ func (f *faultyStore) RecordUpload(ctx context.Context, u *issuer.Upload, fill f
 		f.frozenKeys.Store(nil)
 	}
 	return err
+}
+
+func (f *faultyStore) Users(ctx context.Context, role issuer.Role) ([]*issuer.User, error) {
+	if f.fail.Load() {
+		return nil, errors.New(driverText)
+	}
+	return f.Store.Users(ctx, role)
 }
 
 func (f *faultyStore) Achievements(ctx context.Context) ([]*issuer.Achievement, error) {

@@ -78,3 +78,15 @@ func (s *Server) setUploadRight(w http.ResponseWriter, r *http.Request) {
 	}
 	s.redirect(w, r, "/admin/organisers", "success", message)
 }
+
+// endOrganiserSessions handles POST /admin/organisers/{id}/sessions/end,
+// which signs an organiser out on every browser, for example after a
+// lost laptop.
+func (s *Server) endOrganiserSessions(w http.ResponseWriter, r *http.Request) {
+	n, err := s.Service.EndUserSessions(r.Context(), sessionUser(r), chi.URLParam(r, "id"))
+	if err != nil {
+		s.renderServiceError(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/admin/organisers", "success", "Ended "+plural(n, "session")+".")
+}

@@ -31,6 +31,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Get("/organisers", s.organisersPage)
 		r.Post("/organisers", s.createOrganiser)
 		r.Post("/organisers/{id}/upload-right", s.setUploadRight)
+		r.Post("/organisers/{id}/sessions/end", s.endOrganiserSessions)
 	})
 
 	r.Route("/organiser", func(r chi.Router) {
