@@ -5,15 +5,20 @@ import (
 	"time"
 )
 
-// Sign-in limits. Every sign-in or link request counts against the client
-// address; only failures count against the account, and a success clears
-// them. A limit that is reached blocks until its window, which starts at
-// the first attempt, ends.
+// Sign-in limits. Wrong passwords, unusable links and link requests count
+// against the client address, and wrong passwords against the account,
+// whose count a successful sign-in clears. Successful sign-ins do not
+// count, so that students behind one campus NAT address are not locked
+// out by each other. A limit that is reached blocks until its window,
+// which starts at the first attempt, ends.
+//
+// NOTE: behind a reverse proxy every client has the proxy's address, so
+// maxAttemptsByClient is shared by all of them.
 const (
 	signInWindow        = 15 * time.Minute
-	maxAttemptsByClient = 30 // password sign-ins and link requests per address
-	maxFailuresByLogin  = 10 // wrong passwords per account name or email
-	maxLinksByEmail     = 3  // sign-in links sent to one address
+	maxAttemptsByClient = 100 // failed sign-ins and link requests per address
+	maxFailuresByLogin  = 10  // wrong passwords per account name or email
+	maxLinksByEmail     = 3   // sign-in links sent to one address
 )
 
 // maxLimiterKeys bounds the memory of a limiter; when full, windows that

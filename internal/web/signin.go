@@ -52,10 +52,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.renderTooManyAttempts(w, r, wait)
 		return
 	}
-	s.signInLimits.byClient.add(clientHost(r.RemoteAddr), now)
 
 	p, err := s.Service.SignIn(r.Context(), login, r.PostFormValue("password"))
 	if errors.Is(err, issuer.ErrUnauthenticated) {
+		s.signInLimits.byClient.add(clientHost(r.RemoteAddr), now)
 		s.signInLimits.byLogin.add(loginKey, now)
 		form.Error = "The email or password is wrong. Check them and try again, or ask for a sign-in link by email."
 		s.render(w, r, http.StatusUnauthorized, "account/signin.html", form)

@@ -330,3 +330,28 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkRequestsRateLimited(t *testing.T) {
+	links := newFakeLinkSender()
+	ts := newTestServer(t, func(s *Server) { s.SignInLinks = links })
+
+	for range maxLinksByEmail {
+		ts.page(t, browserClient(t), "/signin/link", url.Values{"email": {"s1001@stu.example.edu"}}).wantStatus(t, http.StatusOK)
+		links.next(t)
+	}
+	perEmail := ts.page(t, browserClient(t), "/signin/link", url.Values{"email": {"S1001@stu.example.edu"}})
+	perEmail.wantStatus(t, http.StatusTooManyRequests)
+
+	// Every address counts against the client, known or not.
+	for i := maxLinksByEmail; i < maxAttemptsByClient; i++ {
+		res := ts.page(t, browserClient(t), "/signin/link", url.Values{"email": {"nobody" + strconv.Itoa(i) + "@example.com"}})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("request %d: status %d, want 200", i+1, res.StatusCode)
+		}
+	}
+	perClient := ts.page(t, browserClient(t), "/signin/link", url.Values{"email": {"s1002@stu.example.edu"}})
+	perClient.wantStatus(t, http.StatusTooManyRequests)
+	if perClient.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+}
