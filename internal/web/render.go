@@ -209,9 +209,8 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *Flash {
 
 // errorPage is the data of templates/pages/errors/error.html.
 type errorPage struct {
-	Status     int
-	Message    string
-	RetryAfter string
+	Status  int
+	Message string
 }
 
 // renderError writes the HTML error page for status with a message that

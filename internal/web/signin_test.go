@@ -181,6 +181,11 @@ func TestSignInLinkWorksOnce(t *testing.T) {
 	again := ts.page(t, browserClient(t), path, url.Values{})
 	again.wantStatus(t, http.StatusBadRequest)
 	again.wantBodyContains(t, "has expired or was used already")
+
+	secret := strings.TrimPrefix(path, "/signin/link/")
+	if strings.Contains(ts.logs.String(), secret) {
+		t.Error("the log contains the sign-in link's secret")
+	}
 }
 
 func TestSignInLinkExpires(t *testing.T) {
