@@ -194,8 +194,9 @@ func (s *Service) SetUploadRight(ctx context.Context, actor *User, userID string
 // SignIn checks a password sign-in. login is a staff user's email or
 // account name, or a student's college or personal email; staff accounts
 // are looked up first. Every failure is ErrUnauthenticated and checks one
-// hash, so that neither the result nor its timing tells whether the
-// account exists.
+// hash, so the result does not reveal whether the account exists. The
+// time differs only by the database lookups, which is small next to the
+// argon2id hash.
 func (s *Service) SignIn(ctx context.Context, login, password string) (*Principal, error) {
 	login = strings.TrimSpace(login)
 	p, stored, err := s.passwordOwner(ctx, login)
@@ -260,7 +261,7 @@ func (s *Service) passwordMatches(ctx context.Context, stored, password string) 
 
 // CreateSignInLink makes a one-time sign-in secret for the student whose
 // college or personal email is email. It returns the student and the
-// secret to send to that same address; for an unknown address it returns
+// secret to send to that same address. For an unknown address it returns
 // ErrNotFound, which callers must not reveal to the requester.
 func (s *Service) CreateSignInLink(ctx context.Context, email string) (*Student, string, error) {
 	st, err := s.Store.StudentByEmail(ctx, strings.TrimSpace(email))

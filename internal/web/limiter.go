@@ -86,7 +86,7 @@ func (l *windowLimiter) add(key string, now time.Time) {
 	w.count++
 }
 
-// reset forgets key, after a successful sign-in.
+// reset deletes the count of key, after a successful sign-in.
 func (l *windowLimiter) reset(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -11,9 +11,9 @@ import (
 )
 
 // pageRoutes registers the HTML application: sign-in, and one route group
-// per role. Every group's first middleware is its role guard, and a test
-// walks the router to check that no route outside publicPagePatterns
-// answers an anonymous request or one of another role.
+// per role. Every group's first middleware is its role guard. A test walks
+// the router and checks that every route outside the public list in
+// access_test.go rejects anonymous requests and requests of other roles.
 func (s *Server) pageRoutes(r chi.Router) {
 	r.Use(s.loadSession)
 
