@@ -128,9 +128,10 @@ func (s *Service) EnrolByLink(ctx context.Context, st *Student, token string, co
 	return a, nil
 }
 
-// studentActor returns the audit actor for a change a student makes.
+// studentActor returns the audit actor for a change a student makes. The
+// prefix keeps student ids apart from staff user ids in the audit log.
 func studentActor(st *Student) *User {
-	return &User{ID: st.ID, Name: st.Name}
+	return &User{ID: "student:" + st.ID, Name: st.Name}
 }
 
 // DefaultPromotionRemark is the text/template of the promotion remark when
@@ -312,4 +313,46 @@ func (p *PendingUpload) request(dryRun bool, withhold []string) UploadRequest {
 		DryRun:      dryRun,
 		Withhold:    withhold,
 	}
+}
+
+// UploadCredentials returns an upload and the credentials it issued, in
+// the order of the store's award listing.
+func (s *Service) UploadCredentials(ctx context.Context, actor *User, uploadID string) (*Upload, []IssuedCredential, error) {
+	u, err := s.Upload(ctx, actor, uploadID)
+	if err != nil {
+		return nil, nil, err
+	}
+	awards, err := s.Store.Awards(ctx, AwardFilter{UploadID: u.ID})
+	if err != nil {
+		return nil, nil, fmt.Errorf("list awards of upload %s: %w", u.ID, err)
+	}
+	achievements, err := s.Store.Achievements(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list achievements: %w", err)
+	}
+	codes := make(map[string]string, len(achievements))
+	for _, a := range achievements {
+		codes[a.ID] = a.Code
+	}
+
+	numbers := map[string]string{}
+	out := make([]IssuedCredential, 0, len(awards))
+	for _, a := range awards {
+		number, ok := numbers[a.StudentID]
+		if !ok {
+			st, err := s.Store.Student(ctx, a.StudentID)
+			if err != nil {
+				return nil, nil, fmt.Errorf("read student %s: %w", a.StudentID, err)
+			}
+			number = st.Number
+			numbers[a.StudentID] = number
+		}
+		out = append(out, IssuedCredential{
+			CredentialID:    a.Credential.ID,
+			URL:             s.URLs.Credential(a.Credential.ID),
+			StudentNumber:   number,
+			AchievementCode: codes[a.AchievementID],
+		})
+	}
+	return u, out, nil
 }

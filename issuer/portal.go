@@ -332,3 +332,43 @@ func (s *Service) RecordsOfAchievement(ctx context.Context, f RecordFilter) (*Re
 	}
 	return s.Store.RecordsOfAchievement(ctx, f)
 }
+
+// ActivityBadges returns the achievements an activity offers, in offer
+// order. Enrolment pages show them to students.
+func (s *Service) ActivityBadges(ctx context.Context, a *Activity) ([]*Achievement, error) {
+	return s.activityAchievements(ctx, a)
+}
+
+// TranscriptRequestView is a transcript request with its student.
+type TranscriptRequestView struct {
+	Request *TranscriptRequest
+	Student *Student
+}
+
+// TranscriptRequestsWithStudents lists every transcript request, newest
+// first, with its student, for the admin.
+func (s *Service) TranscriptRequestsWithStudents(ctx context.Context, actor *User) ([]TranscriptRequestView, error) {
+	requests, err := s.TranscriptRequests(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	students := map[string]*Student{}
+	out := make([]TranscriptRequestView, 0, len(requests))
+	for _, r := range requests {
+		st, ok := students[r.StudentID]
+		if !ok {
+			if st, err = s.Store.Student(ctx, r.StudentID); err != nil {
+				return nil, fmt.Errorf("read student %s: %w", r.StudentID, err)
+			}
+			students[r.StudentID] = st
+		}
+		out = append(out, TranscriptRequestView{Request: r, Student: st})
+	}
+	return out, nil
+}
+
+// Catalogue lists every achievement, ordered by code. The catalogue is
+// public: credentials link to each achievement.
+func (s *Service) Catalogue(ctx context.Context) ([]*Achievement, error) {
+	return s.Store.Achievements(ctx)
+}
