@@ -41,6 +41,7 @@ var publicRoutes = map[string]bool{
 	"GET /signin/link/{token}":           true,
 	"POST /signin/link/{token}":          true,
 	"POST /signout":                      true,
+	"GET /records":                       true,
 }
 
 // roleGroups maps the path prefix of each role group to the roles it
@@ -52,6 +53,7 @@ var roleGroups = []struct {
 	{"/admin/", []issuer.Role{issuer.RoleAdmin}},
 	{"/organiser/", []issuer.Role{issuer.RoleOrganiser}},
 	{"/student/", []issuer.Role{issuer.RoleStudent}},
+	{"/enrol/", []issuer.Role{issuer.RoleStudent}},
 	{"/staff/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser}},
 	{"/account/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser, issuer.RoleStudent}},
 }

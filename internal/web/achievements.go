@@ -132,8 +132,14 @@ type profileRefID struct {
 	Type []string `json:"type"`
 }
 
-// publicAchievement serves the Achievement that credentials link to.
+// publicAchievement serves the Achievement that credentials link to: its
+// OB 3.0 JSON, or a page for a browser that asks for HTML.
 func (s *Server) publicAchievement(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept")
+	if wantsHTML(r) {
+		s.achievementPage(w, r)
+		return
+	}
 	a, err := s.findAchievement(r)
 	if err != nil {
 		s.writeError(w, r, err)

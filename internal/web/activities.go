@@ -168,23 +168,20 @@ const (
 )
 
 func (s *Server) templateCSV(w http.ResponseWriter, r *http.Request) {
-	s.serveTemplate(w, r, "csv", func(b *bytes.Buffer, _ *issuer.Activity, students []issuer.Student) error {
-		return s.Templates.WriteCSV(b, students)
-	})
+	s.serveTemplate(w, r, currentUser(r), s.writeError, "csv")
 }
 
 func (s *Server) templateXLSX(w http.ResponseWriter, r *http.Request) {
-	s.serveTemplate(w, r, "xlsx", func(b *bytes.Buffer, a *issuer.Activity, students []issuer.Student) error {
-		return s.Templates.WriteXLSX(b, a.Title, students)
-	})
+	s.serveTemplate(w, r, currentUser(r), s.writeError, "xlsx")
 }
 
 // serveTemplate writes the template into a buffer first, so that a failure
-// still gets a JSON error instead of a truncated download.
-func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request, ext string, write func(*bytes.Buffer, *issuer.Activity, []issuer.Student) error) {
-	act, enrolled, err := s.Service.TemplateStudents(r.Context(), currentUser(r), chi.URLParam(r, "id"))
+// still gets an error response instead of a truncated download. The API
+// and the organiser's pages differ in actor and in how errors are written.
+func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request, actor *issuer.User, writeError func(http.ResponseWriter, *http.Request, error), ext string) {
+	act, enrolled, err := s.Service.TemplateStudents(r.Context(), actor, chi.URLParam(r, "id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		writeError(w, r, err)
 		return
 	}
 	students := make([]issuer.Student, len(enrolled))
@@ -193,8 +190,13 @@ func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request, ext strin
 	}
 
 	var b bytes.Buffer
-	if err := write(&b, act, students); err != nil {
-		s.writeError(w, r, fmt.Errorf("write %s template: %w", ext, err))
+	if ext == "csv" {
+		err = s.Templates.WriteCSV(&b, students)
+	} else {
+		err = s.Templates.WriteXLSX(&b, act.Title, students)
+	}
+	if err != nil {
+		writeError(w, r, fmt.Errorf("write %s template: %w", ext, err))
 		return
 	}
 	contentType := map[string]string{"csv": csvType, "xlsx": xlsxType}[ext]

@@ -25,6 +25,13 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/signin/link/{token}", s.useLink)
 	r.Post("/signout", s.signOut)
 
+	r.Get("/records", s.recordsPage)
+	r.Route("/enrol", func(r chi.Router) {
+		r.Use(s.requireRole(issuer.RoleStudent))
+		r.Get("/{token}", s.enrolPage)
+		r.Post("/{token}", s.enrolSubmit)
+	})
+
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(s.requireRole(issuer.RoleAdmin))
 		r.Get("/", s.adminHome)
@@ -32,16 +39,17 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/organisers", s.createOrganiser)
 		r.Post("/organisers/{id}/upload-right", s.setUploadRight)
 		r.Post("/organisers/{id}/sessions/end", s.endOrganiserSessions)
+		r.Get("/transcripts", s.transcriptRequestsPage)
 	})
 
 	r.Route("/organiser", func(r chi.Router) {
 		r.Use(s.requireRole(issuer.RoleOrganiser))
-		r.Get("/", s.organiserHome)
+		s.organiserRoutes(r)
 	})
 
 	r.Route("/student", func(r chi.Router) {
 		r.Use(s.requireRole(issuer.RoleStudent))
-		r.Get("/", s.studentHome)
+		s.studentRoutes(r)
 		r.Get("/password", s.studentPasswordPage)
 		r.Post("/password", s.setStudentPassword)
 	})
@@ -64,16 +72,6 @@ func wantsHTML(r *http.Request) bool {
 // adminHome handles GET /admin/, the learning advisor's first page.
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin/home.html", nil)
-}
-
-// organiserHome handles GET /organiser/.
-func (s *Server) organiserHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "organiser/home.html", sessionUser(r))
-}
-
-// studentHome handles GET /student/.
-func (s *Server) studentHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "student/home.html", sessionStudent(r))
 }
 
 // passwordForm is the data of templates/pages/student/password.html.

@@ -30,6 +30,9 @@ var templateFuncs = template.FuncMap{
 	"asset":      assetURL,
 	"date":       func(t time.Time) string { return t.Format("2 January 2006") },
 	"statusText": http.StatusText,
+	"badgeImage": badgeImageURL,
+	"percent":    func(share float64) float64 { return share * 100 },
+	"outcome":    rowOutcomeText,
 }
 
 func loadAppPages() map[string]*template.Template {
@@ -79,12 +82,18 @@ var navByRole = map[issuer.Role][]NavLink{
 	issuer.RoleAdmin: {
 		{Href: "/admin/", Label: "Dashboard"},
 		{Href: "/admin/organisers", Label: "Organisers"},
+		{Href: "/admin/transcripts", Label: "Transcript requests"},
 	},
 	issuer.RoleOrganiser: {
 		{Href: "/organiser/", Label: "My activities"},
+		{Href: "/organiser/activities/new", Label: "New activity"},
+		{Href: "/records", Label: "Records of Achievement"},
 	},
 	issuer.RoleStudent: {
 		{Href: "/student/", Label: "My badges"},
+		{Href: "/student/activities", Label: "Activities"},
+		{Href: "/student/publication", Label: "Publication"},
+		{Href: "/student/transcript", Label: "Transcript"},
 		{Href: "/student/password", Label: "Password"},
 	},
 }

@@ -59,8 +59,14 @@ type issuerDoc struct {
 	Image       *imageDoc `json:"image,omitempty"`
 }
 
-// issuerProfile serves the issuer Profile, whose id is the issuer's DID.
+// issuerProfile serves the issuer Profile, whose id is the issuer's DID, as
+// JSON, or a page for a browser that asks for HTML.
 func (s *Server) issuerProfile(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept")
+	if wantsHTML(r) {
+		s.issuerPage(w, r)
+		return
+	}
 	p, err := s.Service.Profile(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
