@@ -202,6 +202,7 @@ func (s *Service) Enrol(ctx context.Context, actor *User, activityID, studentNum
 	if err := s.Store.Enrol(ctx, &Enrolment{ActivityID: a.ID, StudentID: st.ID, PublishConsent: consent, CreatedAt: s.now()}); err != nil {
 		return fmt.Errorf("store enrolment: %w", err)
 	}
+	s.records.invalidate()
 	s.audit(ctx, actor, "enrolment.set", a.ID, fmt.Sprintf(`{"student":%q,"publish_consent":%t}`, st.ID, consent))
 	return nil
 }

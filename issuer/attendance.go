@@ -451,6 +451,7 @@ func (s *Service) issue(ctx context.Context, actor *User, act *Activity, req Upl
 
 	res.UploadID = up.ID
 	res.Credentials = issued
+	s.records.invalidate()
 	s.audit(ctx, actor, "upload.issue", up.ID, fmt.Sprintf(`{"activity":%q,"rows":%d,"awards":%d}`, act.ID, up.RowCount, up.AwardCount))
 	s.logger().InfoContext(ctx, "upload issued", "upload_id", up.ID, "activity_id", act.ID, "awards", len(issued))
 	return nil

@@ -124,6 +124,7 @@ func (s *Service) EnrolByLink(ctx context.Context, st *Student, token string, co
 	if err := s.Store.Enrol(ctx, e); err != nil {
 		return nil, fmt.Errorf("store enrolment: %w", err)
 	}
+	s.records.invalidate()
 	s.audit(ctx, studentActor(st), "enrolment.set", a.ID, fmt.Sprintf(`{"student":%q,"publish_consent":%t}`, st.ID, consent))
 	return a, nil
 }

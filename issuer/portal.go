@@ -265,6 +265,7 @@ func (s *Service) SetPublication(ctx context.Context, st *Student, mode Publicat
 	if err := s.Store.SetPublicationSetting(ctx, p); err != nil {
 		return fmt.Errorf("store publication setting: %w", err)
 	}
+	s.records.invalidate()
 	s.audit(ctx, studentActor(st), "publication.set", st.ID, fmt.Sprintf(`{"mode":%q,"awards":%d}`, mode, len(p.AwardIDs)))
 	return nil
 }
@@ -306,31 +307,6 @@ func (s *Service) TranscriptRequests(ctx context.Context, actor *User) ([]*Trans
 		return nil, err
 	}
 	return s.Store.TranscriptRequests(ctx, "")
-}
-
-// Limits of a Records of Achievement request.
-const (
-	maxRecordPageSize   = 100
-	maxRecordQueryChars = 100
-)
-
-// RecordsOfAchievement returns one page of the public Records of
-// Achievement. A Limit of 0 means maxRecordPageSize.
-func (s *Service) RecordsOfAchievement(ctx context.Context, f RecordFilter) (*RecordPage, error) {
-	f.Query = strings.TrimSpace(f.Query)
-	if err := checkLength("q", f.Query, maxRecordQueryChars); err != nil {
-		return nil, err
-	}
-	if f.Limit == 0 {
-		f.Limit = maxRecordPageSize
-	}
-	if f.Limit < 0 || f.Limit > maxRecordPageSize {
-		return nil, Invalidf("limit", "%d: give a page size from 1 to %d", f.Limit, maxRecordPageSize)
-	}
-	if f.Offset < 0 {
-		return nil, Invalidf("page", "the page number must be 1 or more")
-	}
-	return s.Store.RecordsOfAchievement(ctx, f)
 }
 
 // ActivityBadges returns the achievements an activity offers, in offer

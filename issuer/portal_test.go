@@ -389,3 +389,46 @@ func TestRecordsOfAchievementLimits(t *testing.T) {
 		})
 	}
 }
+
+func TestRecordsFollowChanges(t *testing.T) {
+	h := newHarness(t)
+	owner, _, act := organiserFixture(t, h)
+	ctx := context.Background()
+	st := studentByNumber(t, h, "015766261")
+	file := []byte("student_id,name,sessions_attended,sessions_total\n015766261,TSE Cheuk Hin Marco,4,4\n")
+
+	count := func(label string, want int) {
+		t.Helper()
+		page, err := h.svc.RecordsOfAchievement(ctx, issuer.RecordFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != want {
+			t.Errorf("%s: %d records, want %d", label, page.Total, want)
+		}
+	}
+	count("before anything", 0)
+	if err := h.svc.Enrol(ctx, owner, act.ID, st.Number, true); err != nil {
+		t.Fatal(err)
+	}
+	count("after enrolment without awards", 0)
+	res, err := h.svc.ProcessUpload(ctx, owner, issuer.UploadRequest{ActivityID: act.ID, Filename: "a.csv", Data: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count("after the upload", 1)
+	if err := h.svc.SetPublication(ctx, st, issuer.PublishNone, nil); err != nil {
+		t.Fatal(err)
+	}
+	count("after opting out", 0)
+	if err := h.svc.SetPublication(ctx, st, issuer.PublishAll, nil); err != nil {
+		t.Fatal(err)
+	}
+	count("after opting in", 1)
+	for _, c := range res.Credentials {
+		if _, err := h.svc.Revoke(ctx, issuer.System, c.CredentialID, "entered by mistake"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count("after revoking every badge", 0)
+}

@@ -50,6 +50,7 @@ func (s *Service) Revoke(ctx context.Context, actor *User, credentialID, reason 
 	a.Status = AwardRevoked
 	a.Credential.Status = CredentialRevoked
 	a.Credential.Revocation = r
+	s.records.invalidate()
 	s.audit(ctx, actor, "credential.revoke", credentialID, auditJSON(map[string]any{
 		"award": a.ID, "reason": reason, "status_list": a.Credential.StatusEntry.ListID, "status_index": a.Credential.StatusEntry.Index,
 	}))

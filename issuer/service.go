@@ -35,6 +35,7 @@ type Service struct {
 	Now func() time.Time
 
 	statusLists statusListCache
+	records     recordsCache
 }
 
 // System is the actor of commands run on the server itself. Anyone who can

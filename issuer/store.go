@@ -72,9 +72,9 @@ type Store interface {
 	// SetPublicationSetting replaces a student's choice, and the list of
 	// selected awards with p.AwardIDs, in one transaction.
 	SetPublicationSetting(ctx context.Context, p *PublicationSetting) error
-	// RecordsOfAchievement returns one page of the students with at least
-	// one published active award, ordered by name.
-	RecordsOfAchievement(ctx context.Context, f RecordFilter) (*RecordPage, error)
+	// PublishedRecords returns every student with at least one published
+	// active award, ordered by name ignoring case, then by student id.
+	PublishedRecords(ctx context.Context) ([]*RecordEntry, error)
 
 	// CreateTranscriptRequest inserts r; its ID is set when empty.
 	CreateTranscriptRequest(ctx context.Context, r *TranscriptRequest) error

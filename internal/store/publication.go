@@ -1,11 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -106,211 +106,86 @@ SELECT a.id, a.student_id FROM awards a WHERE a.id = ? AND a.student_id = ?`
 
 // publishedAwards selects the published active awards: every award of a
 // student who publishes all, the selected ones of a student who selects,
-// and otherwise those whose enrolment carries the student's consent.
+// and otherwise those whose enrolment carries the student's consent. Each
+// part starts from the students or enrolments that publish, so that the
+// work follows the published awards rather than all awards.
 const publishedAwards = `
-SELECT
-	a.id,
-	a.student_id,
-	a.achievement_id
-FROM awards a
-LEFT JOIN publication_settings p ON p.student_id = a.student_id
+SELECT a.student_id, a.achievement_id
+FROM publication_settings p
+JOIN awards a ON a.student_id = p.student_id
+WHERE p.mode = 'all' AND a.status = 'active'
+UNION ALL
+SELECT a.student_id, a.achievement_id
+FROM published_awards pa
+JOIN awards a ON a.id = pa.award_id
 WHERE a.status = 'active'
-	AND (
-		p.mode = 'all'
-		OR (p.mode = 'selected' AND EXISTS (
-			SELECT 1 FROM published_awards pa WHERE pa.award_id = a.id))
-		OR (p.mode IS NULL AND EXISTS (
-			SELECT 1 FROM enrolments e
-			WHERE e.activity_id = a.activity_id
-				AND e.student_id = a.student_id
-				AND e.publish_consent = TRUE))
-	)`
+UNION ALL
+SELECT a.student_id, a.achievement_id
+FROM enrolments e
+JOIN awards a ON a.student_id = e.student_id AND a.activity_id = e.activity_id
+WHERE e.publish_consent = TRUE
+	AND a.status = 'active'
+	AND NOT EXISTS (SELECT 1 FROM publication_settings p WHERE p.student_id = e.student_id)`
 
-// publishedStudents counts the published awards of each student on the records.
-const publishedStudents = `
+// PublishedRecords returns every student with at least one published
+// active award, with the kinds of badge each published, ordered by name
+// (case-insensitively, then by id). One scan of the awards index reads
+// it all, which is cheaper than one query per page, count and filter.
+func (db *DB) PublishedRecords(ctx context.Context) ([]*issuer.RecordEntry, error) {
+	const op = "list published records"
+	const q = `
 WITH published AS (` + publishedAwards + `
 ),
-per_student AS (
-	SELECT student_id, COUNT(*) AS badges FROM published GROUP BY student_id
-)`
-
-// RecordsOfAchievement returns one page of the students with published
-// awards, ordered by name, with the kinds of badge each published.
-func (db *DB) RecordsOfAchievement(ctx context.Context, f issuer.RecordFilter) (*issuer.RecordPage, error) {
-	const op = "list records of achievement"
-	limit, offset, err := db.page(f.Limit, f.Offset)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-
-	page := &issuer.RecordPage{Entries: []*issuer.RecordEntry{}}
-	if err := db.recordEntries(ctx, f, limit, offset, page); err != nil {
-		return nil, storeError(op, err)
-	}
-	if err := db.recordBadges(ctx, page.Entries); err != nil {
-		return nil, storeError(op, err)
-	}
-	if err := db.recordFilterValues(ctx, page); err != nil {
-		return nil, storeError(op, err)
-	}
-	return page, nil
-}
-
-func (db *DB) recordEntries(ctx context.Context, f issuer.RecordFilter, limit any, offset int, page *issuer.RecordPage) error {
-	where, args := recordWhere(f)
-	q := publishedStudents + `
+counts AS (
+	SELECT student_id, achievement_id, COUNT(*) AS awards
+	FROM published
+	GROUP BY student_id, achievement_id
+)
 SELECT
 	s.id,
 	s.name,
 	s.programme,
 	s.year_of_entry,
-	ps.badges,
-	COUNT(*) OVER () AS total
-FROM per_student ps
-JOIN students s ON s.id = ps.student_id` + where + `
-ORDER BY LOWER(s.name), s.id
-LIMIT ? OFFSET ?`
-
-	rows, err := db.conn().query(ctx, q, append(args, limit, offset)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e := &issuer.RecordEntry{}
-		if err := rows.Scan(&e.StudentID, &e.Name, &e.Programme, &e.YearOfEntry, &e.BadgeCount, &page.Total); err != nil {
-			return err
-		}
-		page.Entries = append(page.Entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-
-	if len(page.Entries) > 0 || offset == 0 {
-		return nil
-	}
-	// A page past the end has no row to carry the total.
-	count := publishedStudents + `
-SELECT COUNT(*)
-FROM per_student ps
-JOIN students s ON s.id = ps.student_id` + where
-	return db.conn().queryRow(ctx, count, args...).Scan(&page.Total)
-}
-
-func recordWhere(f issuer.RecordFilter) (string, []any) {
-	var conds []string
-	var args []any
-	if f.Query != "" {
-		conds = append(conds, `(LOWER(s.name) LIKE ? ESCAPE '\' OR LOWER(s.programme) LIKE ? ESCAPE '\')`)
-		pattern := containsPattern(f.Query)
-		args = append(args, pattern, pattern)
-	}
-	if f.Programme != "" {
-		conds = append(conds, `s.programme = ?`)
-		args = append(args, f.Programme)
-	}
-	if f.YearOfEntry != 0 {
-		conds = append(conds, `s.year_of_entry = ?`)
-		args = append(args, f.YearOfEntry)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return "\nWHERE " + strings.Join(conds, "\n\tAND "), args
-}
-
-// recordBadges adds to each entry the kinds of badge it published, in
-// catalogue order.
-func (db *DB) recordBadges(ctx context.Context, entries []*issuer.RecordEntry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	byStudent := make(map[string]*issuer.RecordEntry, len(entries))
-	ids := make([]string, 0, len(entries))
-	for _, e := range entries {
-		e.Badges = []issuer.RecordBadge{}
-		byStudent[e.StudentID] = e
-		ids = append(ids, e.StudentID)
-	}
-
-	for _, chunk := range chunks(ids, inListChunk) {
-		q := `
-WITH published AS (` + publishedAwards + `
-	AND a.student_id IN (` + placeholders(len(chunk)) + `)
-)
-SELECT
-	p.student_id,
 	ach.id,
 	ach.code,
 	ach.name,
-	COUNT(*)
-FROM published p
-JOIN achievements ach ON ach.id = p.achievement_id
-GROUP BY p.student_id, ach.id, ach.code, ach.name
-ORDER BY p.student_id, ach.code`
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		if err := db.scanRecordBadges(ctx, q, byStudent, args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (db *DB) scanRecordBadges(ctx context.Context, q string, byStudent map[string]*issuer.RecordEntry, args ...any) error {
-	rows, err := db.conn().query(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var studentID string
-		var b issuer.RecordBadge
-		if err := rows.Scan(&studentID, &b.AchievementID, &b.Code, &b.Name, &b.Count); err != nil {
-			return err
-		}
-		if e, ok := byStudent[studentID]; ok {
-			e.Badges = append(e.Badges, b)
-		}
-	}
-	return rows.Err()
-}
-
-// recordFilterValues lists the programmes and years of entry of every
-// student on the records.
-func (db *DB) recordFilterValues(ctx context.Context, page *issuer.RecordPage) error {
-	q := publishedStudents + `
-SELECT DISTINCT
-	s.programme,
-	s.year_of_entry
-FROM per_student ps
-JOIN students s ON s.id = ps.student_id`
+	c.awards
+FROM counts c
+JOIN students s ON s.id = c.student_id
+JOIN achievements ach ON ach.id = c.achievement_id`
 
 	rows, err := db.conn().query(ctx, q)
 	if err != nil {
-		return err
+		return nil, storeError(op, err)
 	}
 	defer rows.Close()
 
-	programmes := map[string]bool{}
-	years := map[int]bool{}
+	byStudent := map[string]*issuer.RecordEntry{}
+	out := []*issuer.RecordEntry{}
 	for rows.Next() {
-		var programme string
-		var year int
-		if err := rows.Scan(&programme, &year); err != nil {
-			return err
+		var e issuer.RecordEntry
+		var b issuer.RecordBadge
+		if err := rows.Scan(&e.StudentID, &e.Name, &e.Programme, &e.YearOfEntry, &b.AchievementID, &b.Code, &b.Name, &b.Count); err != nil {
+			return nil, storeError(op, err)
 		}
-		programmes[programme] = true
-		years[year] = true
+		entry, ok := byStudent[e.StudentID]
+		if !ok {
+			entry = &e
+			byStudent[e.StudentID] = entry
+			out = append(out, entry)
+		}
+		entry.Badges = append(entry.Badges, b)
+		entry.BadgeCount += b.Count
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, storeError(op, err)
 	}
 
-	page.Programmes = slices.Sorted(maps.Keys(programmes))
-	page.Years = slices.Sorted(maps.Keys(years))
-	return nil
+	for _, e := range out {
+		slices.SortFunc(e.Badges, func(a, b issuer.RecordBadge) int { return strings.Compare(a.Code, b.Code) })
+	}
+	slices.SortFunc(out, func(a, b *issuer.RecordEntry) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.StudentID, b.StudentID))
+	})
+	return out, nil
 }
