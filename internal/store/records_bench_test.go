@@ -12,9 +12,10 @@ import (
 )
 
 // BenchmarkPublishedRecords measures the query behind the Records of
-// Achievement, which the server runs when its cached copy is older than
-// 30 seconds or a change cleared it: 10,000 awards of 5,000 students with
-// realistic credential sizes, half of the students publishing.
+// Achievement. The server runs it when its cached copy is older than 30
+// seconds or a change cleared it. The store holds 10,000 awards of 5,000
+// students with credentials of realistic size, and half of the students
+// publish.
 //
 //	go test -run '^$' -bench PublishedRecords ./internal/store
 func BenchmarkPublishedRecords(b *testing.B) {

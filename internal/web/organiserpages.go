@@ -16,7 +16,7 @@ import (
 
 // organiserRoutes registers the organiser's pages below /organiser. The
 // service checks on every call that the activity belongs to the signed-in
-// organiser, so another organiser's activity answers 403.
+// organiser, so a request for another organiser's activity gets 403.
 func (s *Server) organiserRoutes(r chi.Router) {
 	r.Get("/", s.organiserActivities)
 	r.Get("/activities/new", s.newActivityPage)

@@ -13,11 +13,12 @@ import (
 )
 
 // TestBrowserAttendanceToRecords follows one badge from the organiser's
-// activity to the public pages: the organiser creates an activity and
+// activity to the public pages. The organiser creates an activity,
 // uploads attendance with a row of an unknown student, withholds that row
-// and one student, and confirms; the student who earned the badge signs
-// in, sees it and the progress, and publishes it; the Records of
-// Achievement list the student; a visitor opens the credential page.
+// and one student, and confirms. The student who earned the badge signs
+// in, finds it and the progress, and publishes it. The Records of
+// Achievement then list the student, and a visitor opens the credential
+// page and gets the verdict Valid.
 func TestBrowserAttendanceToRecords(t *testing.T) {
 	ts := newTestServer(t)
 	const password = "correct horse battery staple"

@@ -21,8 +21,8 @@ const (
 )
 
 // posterSVG draws the badges side by side with their names and codes
-// underneath. Images are embedded as data: URLs so that the file stands
-// alone when it is downloaded and placed on a poster.
+// underneath. Images are embedded as data: URLs so that the downloaded
+// file needs no other file when it is placed on a poster.
 func posterSVG(badges []*issuer.Achievement) ([]byte, error) {
 	width := posterMargin*2 + posterCell*max(len(badges), 1)
 	height := posterMargin*2 + posterImage + 12 + posterLineGap*(posterLines+1)
@@ -76,7 +76,7 @@ func imageMediaType(contentType string) string {
 }
 
 func writeXMLText(b *bytes.Buffer, s string) {
-	// xml.EscapeText only fails when the writer does, and a bytes.Buffer never fails.
+	// xml.EscapeText returns only the writer's errors, and bytes.Buffer.Write returns none.
 	_ = xml.EscapeText(b, []byte(s))
 }
 

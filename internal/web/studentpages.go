@@ -13,7 +13,7 @@ import (
 
 // studentRoutes registers the student's pages below /student. Every
 // handler reads the student from the session, never from the URL, and a
-// badge id of another student answers 403.
+// request for another student's badge gets 403.
 func (s *Server) studentRoutes(r chi.Router) {
 	r.Get("/", s.studentBadgesPage)
 	r.Get("/badges/{id}", s.studentBadgePage)
