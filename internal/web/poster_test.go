@@ -86,3 +86,27 @@ func TestWrapWords(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPosterSVG checks that any badge name and code give a well-formed
+// SVG, because catalogue text goes into it unchanged.
+func FuzzPosterSVG(f *testing.F) {
+	f.Add("Informed and Professionally Competent", "IPC")
+	f.Add("</text><script>alert(1)</script>", "X&Y")
+	f.Add("\x00\xff]]>", "")
+	f.Fuzz(func(t *testing.T, name, code string) {
+		body, err := posterSVG([]*issuer.Achievement{{Name: name, Code: code}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := xml.NewDecoder(bytes.NewReader(body))
+		for {
+			_, err := dec.Token()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.Fatalf("poster for name %q, code %q is not well-formed: %v", name, code, err)
+			}
+		}
+	})
+}
