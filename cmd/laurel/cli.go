@@ -61,6 +61,7 @@ func commands() []command {
 		{"award", "FILE", "issue badges from an attendance file (CSV or XLSX)", setupAward},
 		{"revoke", "CREDENTIAL_ID", "revoke a credential for good; --reason is required", setupRevoke},
 		{"reissue", "CREDENTIAL_ID", "re-issue a credential from corrected records and revoke the old one", setupReissue},
+		{"export", "DATASET", "export awards, activities, attendance or student-badges as CSV or XLSX", setupExport},
 		{"keys list", "", "list the signing keys", setupKeysList},
 		{"keys rotate", "", "make a new active signing key; the old one stays published", setupKeysRotate},
 		{"keys revoke", "KEY_ID", "revoke a compromised key and re-issue every credential it signed", setupKeysRevoke},
