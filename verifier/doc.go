@@ -20,6 +20,13 @@
 // 1EdTechRevocationList entry, the credential's id is looked up in the
 // issuer's revocation list, a plain JSON document that carries no proof.
 //
+// Endorsements embedded in the credential, its achievement or its issuer
+// profile (EndorsementCredential objects or compact JWS strings, in
+// endorsement or endorsementJwt) are verified one by one as credentials of
+// their own, without following their own endorsements. Each gives an
+// endorsement check that passes or warns; an endorsement never makes the
+// credential invalid. At most 16 are verified.
+//
 // Every URL is fetched by one fetcher that allows only https and rejects
 // private, loopback, link-local and metadata addresses at connect time. It
 // bounds sizes, time and redirects, and caches key documents briefly and

@@ -130,6 +130,9 @@ var (
 	ErrDeprecatedProof = errors.New("deprecated proof suite")
 	// ErrNotChecked marks a required check that this version cannot do yet.
 	ErrNotChecked = errors.New("not checked")
+	// ErrEndorsement marks an embedded endorsement that did not verify; it
+	// is a warning and never makes the endorsed credential invalid.
+	ErrEndorsement = errors.New("endorsement not verified")
 )
 
 // errorCodes gives the stable JSON code of each sentinel error.
@@ -172,6 +175,7 @@ var errorCodes = []struct {
 	{ErrUnsupportedProof, "unsupported_proof"},
 	{ErrDeprecatedProof, "deprecated_proof"},
 	{ErrNotChecked, "not_checked"},
+	{ErrEndorsement, "endorsement_not_verified"},
 }
 
 // codeOf returns the code of the first sentinel that err wraps, or "".

@@ -59,6 +59,8 @@ const (
 	CheckValidity         = "validity"
 	CheckStatus           = "status"
 	CheckRecipient        = "recipient"
+	// CheckEndorsement appears once for each embedded endorsement.
+	CheckEndorsement = "endorsement"
 )
 
 // Check is the outcome of one verification step with a message in plain

@@ -150,6 +150,12 @@ type VerifyOption func(*call)
 // call holds the per-call settings.
 type call struct {
 	recipient Recipient
+
+	// endorsement is set while an embedded endorsement is verified: its
+	// type must be EndorsementCredential, the badge checks (schema,
+	// subject, achievement type, recipient) do not apply, and its own
+	// endorsements are not followed.
+	endorsement bool
 }
 
 // WithRecipient checks that the credential names p as its recipient,
@@ -254,6 +260,14 @@ func (v *Verifier) ClearCache() {
 // checkContent runs the checks that read the credential alone. expiry is
 // the JWT exp, used when the credential has no end of validity.
 func (v *Verifier) checkContent(ctx context.Context, r *Result, c *credential, own bool, expiry time.Time, calls call) {
+	if calls.endorsement {
+		checkContext(r, c)
+		checkEndorsementType(r, c)
+		checkValidity(r, c, v.opts.Now(), v.opts.ClockSkew, expiry)
+		v.checkStatus(ctx, r, c)
+		return
+	}
+
 	checkContext(r, c)
 	checkType(r, c)
 	checkSchema(r, c, v.schemas, own)
@@ -263,4 +277,5 @@ func (v *Verifier) checkContent(ctx context.Context, r *Result, c *credential, o
 	checkValidity(r, c, v.opts.Now(), v.opts.ClockSkew, expiry)
 	v.checkStatus(ctx, r, c)
 	checkRecipient(r, c, calls.recipient)
+	v.checkEndorsements(ctx, r, c)
 }

@@ -67,6 +67,7 @@ var checkTitles = map[string]string{
 	verifier.CheckValidity:         "Validity dates",
 	verifier.CheckStatus:           "Revocation status",
 	verifier.CheckRecipient:        "Recipient you gave",
+	verifier.CheckEndorsement:      "Endorsement",
 }
 
 func newVerifyView(res *verifier.Result, in verifyInput) *verifyView {
