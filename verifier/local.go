@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,7 +28,13 @@ func (t *localTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 
-	in := req.Clone(req.Context())
+	// The handler gets a context with the caller's cancellation and
+	// deadline but none of its values. A router that verifies inside one
+	// of its own requests would otherwise find that request's routing
+	// state in the context and route this request by it.
+	ctx, cancel := detachedContext(req.Context())
+	defer cancel()
+	in := req.Clone(ctx)
 	in.RequestURI = req.URL.RequestURI()
 	in.RemoteAddr = "127.0.0.1:0"
 	in.Host = req.URL.Host
@@ -49,6 +56,22 @@ func (t *localTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ContentLength: int64(w.body.Len()),
 		Request:       req,
 	}, nil
+}
+
+// detachedContext returns a context without the values of parent that is
+// cancelled with parent and has its deadline.
+func detachedContext(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelDeadline := context.CancelFunc(func() {})
+	if deadline, ok := parent.Deadline(); ok {
+		ctx, cancelDeadline = context.WithDeadline(ctx, deadline)
+	}
+	stop := context.AfterFunc(parent, cancel)
+	return ctx, func() {
+		stop()
+		cancelDeadline()
+		cancel()
+	}
 }
 
 // bufferedResponse is an http.ResponseWriter that keeps at most limit

@@ -121,6 +121,7 @@ type testServer struct {
 	master    []byte // encrypts the signing keys in db
 	logs      *lockedBuffer
 	failReady atomic.Bool
+	handler   http.Handler // the server's router
 
 	admin, organiser, otherOrganiser account
 	activity                         *issuer.Activity // owned by organiser, offers IPC
@@ -177,6 +178,7 @@ func newTestServer(t testing.TB, configure ...func(*Server)) *testServer {
 		c(srv)
 	}
 	hs.Config.Handler = srv.Handler()
+	ts.handler = hs.Config.Handler
 	hs.Start()
 	t.Cleanup(hs.Close)
 

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,6 +64,36 @@ func TestAPIVerifyOwnCredential(t *testing.T) {
 				t.Errorf("verdict %s, want %s: %s", res.Verdict, tt.want, resp.body)
 			}
 		})
+	}
+}
+
+// TestAPIVerifyOwnCredentialInProcess verifies our own credential with the
+// hosted verifier wired as laurel serve wires it: requests for the server's
+// own host go to its router in process, from inside the routed request
+// POST /api/v1/verify, and nothing may be fetched over the network.
+func TestAPIVerifyOwnCredentialInProcess(t *testing.T) {
+	var router atomic.Pointer[http.Handler]
+	ts := newTestServer(t, func(s *Server) {
+		u, err := url.Parse(s.Service.URLs.Base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inProcess := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*router.Load()).ServeHTTP(w, r) })
+		s.Verifier, err = verifier.New(verifier.Options{
+			OwnIssuers:    []string{s.Service.IssuerID},
+			LocalHandlers: map[string]http.Handler{u.Host: inProcess},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	router.Store(&ts.handler)
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+
+	body, _ := json.Marshal(map[string]string{"credential": award.Credential.JWS})
+	resp := ts.postJSON(t, "/api/v1/verify", "", string(body)).wantStatus(t, http.StatusOK)
+	if res := decodeResult(t, resp); res.Verdict != verifier.Valid {
+		t.Errorf("verdict %s, want valid: %s", res.Verdict, resp.body)
 	}
 }
 
@@ -142,6 +174,33 @@ func TestAPIVerifyRateLimit(t *testing.T) {
 	resp := ts.postJSON(t, "/api/v1/verify", "", `{"credential": "not a badge"}`).wantStatus(t, http.StatusTooManyRequests)
 	if resp.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
+	}
+}
+
+func TestAPIVerifyRateLimitSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		setting int
+		allowed int // requests answered before the first 429; -1 for none
+	}{
+		{"lower limit", 3, 3},
+		{"limit off", -1, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t, withVerifier(t), func(s *Server) { s.VerifyRateLimit = tt.setting })
+			for i := range verifyBurst + 5 {
+				resp := ts.postJSON(t, "/api/v1/verify", "", `{"credential": "not a badge"}`)
+				if i == tt.allowed {
+					resp.wantStatus(t, http.StatusTooManyRequests)
+					if !strings.Contains(string(resp.body), fmt.Sprintf("at most %d per minute", tt.setting)) {
+						t.Errorf("429 message does not give the limit %d: %s", tt.setting, resp.body)
+					}
+					return
+				}
+				resp.wantStatus(t, http.StatusOK)
+			}
+		})
 	}
 }
 
