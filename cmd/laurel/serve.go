@@ -50,7 +50,8 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		Ready:     a.db.Ping,
 		Logger:    a.log,
 
-		SignInLinks: mailNotConfigured{},
+		SignInLinks:     mailNotConfigured{},
+		VerifyRateLimit: a.cfg.VerifyPerMinute,
 	}
 	handler := srv.Handler()
 	var err error

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -26,6 +27,13 @@ type Config struct {
 	// PromotionRemarkFile holds the Go text/template of an activity's
 	// promotion remark; empty means the built-in English wording.
 	PromotionRemarkFile string
+
+	// VerifyRateLimit is the verifications per minute that one client
+	// address may request from the hosted verifier, as written; "0" turns
+	// the limit off and "" means 30. VerifyPerMinute is its value, -1 for
+	// no limit.
+	VerifyRateLimit string
+	VerifyPerMinute int
 }
 
 // setting describes one option once, so that the flag, the environment
@@ -38,6 +46,9 @@ type setting struct {
 	hide  bool // secret: redacted when printed
 }
 
+// defaultVerifyRateLimit matches the hosted verifier's built-in limit.
+const defaultVerifyRateLimit = "30"
+
 var settings = []setting{
 	{"addr", "listen address of the HTTP server", ":8080", func(c *Config) *string { return &c.Addr }, false},
 	{"data-dir", "folder for the SQLite database, the master key and other local files", "./laurel-data", func(c *Config) *string { return &c.DataDir }, false},
@@ -47,6 +58,7 @@ var settings = []setting{
 	{"signing-alg", "algorithm of the signing key generated on first use: RS256, ES256 or EdDSA", "RS256", func(c *Config) *string { return &c.SigningAlg }, false},
 	{"log-format", "log format: text or json", "text", func(c *Config) *string { return &c.LogFormat }, false},
 	{"log-level", "log level: debug, info, warn or error", "info", func(c *Config) *string { return &c.LogLevel }, false},
+	{"verify-rate-limit", "verifications per minute that one client address may request from /verify and /api/v1/verify; 0 turns the limit off, for load tests only", defaultVerifyRateLimit, func(c *Config) *string { return &c.VerifyRateLimit }, false},
 	{"promotion-remark-file", "file with the Go text/template of the promotion remark shown to organisers; empty means the built-in wording", "", func(c *Config) *string { return &c.PromotionRemarkFile }, false},
 }
 
@@ -92,6 +104,18 @@ func (c *Config) Validate() error {
 	case "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("--log-format %q: use text or json", c.LogFormat))
+	}
+	if c.VerifyRateLimit == "" {
+		c.VerifyRateLimit = defaultVerifyRateLimit
+	}
+	perMinute, err := strconv.Atoi(c.VerifyRateLimit)
+	switch {
+	case err != nil || perMinute < 0:
+		errs = append(errs, fmt.Errorf("--verify-rate-limit %q: want a whole number of verifications per minute, such as 30, or 0 for no limit", c.VerifyRateLimit))
+	case perMinute == 0:
+		c.VerifyPerMinute = -1
+	default:
+		c.VerifyPerMinute = perMinute
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

@@ -48,6 +48,8 @@ func TestValidate(t *testing.T) {
 		{"bad alg", func(c *Config) { c.SigningAlg = "HS256" }, "--signing-alg"},
 		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, "--log-format"},
 		{"bad log level", func(c *Config) { c.LogLevel = "verbose" }, "--log-level"},
+		{"rate limit not a number", func(c *Config) { c.VerifyRateLimit = "thirty" }, "--verify-rate-limit"},
+		{"negative rate limit", func(c *Config) { c.VerifyRateLimit = "-5" }, "--verify-rate-limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,6 +69,31 @@ func TestValidate(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("got %v, want error mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestVerifyRateLimit(t *testing.T) {
+	tests := []struct {
+		value string
+		want  int
+	}{
+		{"30", 30},
+		{"120", 120},
+		{"0", -1}, // no limit
+		{"", 30},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			var c Config
+			Register(flag.NewFlagSet("x", flag.ContinueOnError), &c, func(string) string { return "" })
+			c.VerifyRateLimit = tt.value
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if c.VerifyPerMinute != tt.want {
+				t.Errorf("VerifyPerMinute = %d, want %d", c.VerifyPerMinute, tt.want)
 			}
 		})
 	}

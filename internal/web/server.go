@@ -79,6 +79,11 @@ type Server struct {
 	// an error instead of sending.
 	SignInLinks LinkSender
 
+	// VerifyRateLimit is the verifications per minute that one client
+	// address may request at /verify and /api/v1/verify. 0 means 30; a
+	// negative value turns the limit off, for load tests on loopback.
+	VerifyRateLimit int
+
 	log            *slog.Logger
 	secureCookies  bool // the base URL is https
 	signInLimits   *signInLimits
@@ -157,6 +162,8 @@ func (s *Server) setDefaults() {
 
 	s.secureCookies = s.Service != nil && strings.HasPrefix(s.Service.URLs.Base, "https://")
 	s.signInLimits = newSignInLimits()
+
+	s.verifyLimiter.perInterval = s.VerifyRateLimit
 
 	s.maxUploadBytes = s.MaxUploadBytes
 	if s.maxUploadBytes <= 0 {

@@ -59,7 +59,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.verifyLimiter.allow(clientHost(r.RemoteAddr), time.Now()) {
 		w.Header().Set("Retry-After", "60")
-		s.renderVerify(w, r, http.StatusTooManyRequests, &verifyView{Error: fmt.Sprintf("Too many verifications from your address: at most %d per minute. Wait a minute and try again.", verifyBurst)})
+		s.renderVerify(w, r, http.StatusTooManyRequests, &verifyView{Error: fmt.Sprintf("Too many verifications from your address: at most %d per minute. Wait a minute and try again.", s.verifyLimiter.limit())})
 		return
 	}
 	in, err := readVerifyInput(w, r)
@@ -82,7 +82,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	if !s.verifyLimiter.allow(clientHost(r.RemoteAddr), time.Now()) {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, &requestError{status: http.StatusTooManyRequests, code: codeRateLimited,
-			message: fmt.Sprintf("too many verifications from your address: at most %d per minute; wait a minute and try again", verifyBurst)})
+			message: fmt.Sprintf("too many verifications from your address: at most %d per minute; wait a minute and try again", s.verifyLimiter.limit())})
 		return
 	}
 	in, err := readVerifyInput(w, r)
@@ -224,11 +224,24 @@ func shortText(s string) string {
 	return s
 }
 
-// rateLimiter is a token bucket per client address; the zero value is
-// ready to use.
+// rateLimiter is a token bucket per client address; the zero value allows
+// verifyBurst requests per verifyInterval.
 type rateLimiter struct {
+	// perInterval is the burst and the refill per verifyInterval; 0 means
+	// verifyBurst, and a negative value allows every request.
+	perInterval int
+
 	mu      sync.Mutex
 	buckets map[string]*bucket
+}
+
+// limit returns the requests allowed per verifyInterval, or a negative
+// number when there is no limit.
+func (l *rateLimiter) limit() int {
+	if l.perInterval == 0 {
+		return verifyBurst
+	}
+	return l.perInterval
 }
 
 type bucket struct {
@@ -242,6 +255,11 @@ const maxBuckets = 10000
 
 // allow takes one token from the bucket of client at now.
 func (l *rateLimiter) allow(client string, now time.Time) bool {
+	burst := float64(l.limit())
+	if burst < 0 {
+		return true
+	}
+
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.buckets == nil {
@@ -253,10 +271,10 @@ func (l *rateLimiter) allow(client string, now time.Time) bool {
 
 	b, ok := l.buckets[client]
 	if !ok {
-		b = &bucket{tokens: verifyBurst, last: now}
+		b = &bucket{tokens: burst, last: now}
 		l.buckets[client] = b
 	}
-	b.tokens = min(verifyBurst, b.tokens+now.Sub(b.last).Seconds()*verifyBurst/verifyInterval.Seconds())
+	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*burst/verifyInterval.Seconds())
 	b.last = now
 	if b.tokens < 1 {
 		return false
