@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"unicode/utf8"
 )
 
 // maxJSONDepth bounds the nesting of objects and arrays. Credentials nest
@@ -15,11 +16,16 @@ import (
 // credential); 64 leaves room and stops pathological input early.
 const maxJSONDepth = 64
 
-// checkJSONObject reports whether data is exactly one JSON object with no
-// duplicate member names at any depth and at most maxJSONDepth levels.
-// Duplicate names are rejected because decoders disagree on which value
-// wins, so a signer and a verifier could read different credentials.
+// checkJSONObject reports whether data is exactly one JSON object in UTF-8
+// with no duplicate member names at any depth and at most maxJSONDepth
+// levels. Duplicate names are rejected because decoders disagree on which
+// value wins, so a signer and a verifier could read different credentials.
+// Other encodings are rejected because encoding/json would replace their
+// bytes with U+FFFD and verify text that nobody signed.
 func checkJSONObject(data []byte) error {
+	if !utf8.Valid(data) {
+		return errors.New("not UTF-8, which JSON between systems must be (RFC 8259 §8.1); the file may have been saved in another encoding such as Windows-1252, so use the file as the issuer sent it")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 
