@@ -40,6 +40,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/organisers/{id}/upload-right", s.setUploadRight)
 		r.Post("/organisers/{id}/sessions/end", s.endOrganiserSessions)
 		r.Get("/transcripts", s.transcriptRequestsPage)
+		s.adminPageRoutes(r)
 	})
 
 	r.Route("/organiser", func(r chi.Router) {
@@ -67,11 +68,6 @@ func wantsHTML(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-// adminHome handles GET /admin/, the learning advisor's first page.
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "admin/home.html", nil)
 }
 
 // passwordForm is the data of templates/pages/student/password.html.

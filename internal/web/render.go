@@ -81,7 +81,14 @@ type NavLink struct {
 var navByRole = map[issuer.Role][]NavLink{
 	issuer.RoleAdmin: {
 		{Href: "/admin/", Label: "Dashboard"},
+		{Href: "/admin/badges", Label: "Badges"},
+		{Href: "/admin/students", Label: "Students"},
 		{Href: "/admin/organisers", Label: "Organisers"},
+		{Href: "/admin/activities", Label: "Activities"},
+		{Href: "/admin/awards", Label: "Awards"},
+		{Href: "/admin/exports", Label: "Exports"},
+		{Href: "/admin/keys", Label: "Keys"},
+		{Href: "/admin/audit", Label: "Audit log"},
 		{Href: "/admin/transcripts", Label: "Transcript requests"},
 	},
 	issuer.RoleOrganiser: {
