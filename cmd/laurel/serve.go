@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/laurel-badges/laurel/internal/artefact"
 	"github.com/laurel-badges/laurel/internal/attendance"
 	"github.com/laurel-badges/laurel/internal/config"
+	"github.com/laurel-badges/laurel/internal/fonts"
 	"github.com/laurel-badges/laurel/internal/web"
 	"github.com/laurel-badges/laurel/issuer"
 )
@@ -49,12 +51,19 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		Templates: templateWriter{},
 		Ready:     a.db.Ping,
 		Logger:    a.log,
+		Logos:     &artefact.LogoFetcher{},
 
 		SignInLinks:     mailNotConfigured{},
 		VerifyRateLimit: a.cfg.VerifyPerMinute,
 	}
+	chain, err := fonts.Load(a.cfg.FontDir)
+	if err != nil {
+		// Credentials, baked SVG badges and QR codes need no fonts.
+		a.log.Warn("certificates and PNG badges are unavailable", "err", err)
+	} else {
+		srv.Fonts = chain
+	}
 	handler := srv.Handler()
-	var err error
 	if srv.Verifier, err = newServerVerifier(a.cfg.BaseURL, a.service.IssuerID, handler); err != nil {
 		return err
 	}

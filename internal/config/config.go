@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/laurel-badges/laurel/internal/fonts"
 )
 
 // Config is the effective configuration of one laurel command.
@@ -34,6 +36,10 @@ type Config struct {
 	// no limit.
 	VerifyRateLimit string
 	VerifyPerMinute int
+
+	// FontDir is the folder of the TrueType fonts that certificates and
+	// PNG badge images are drawn with.
+	FontDir string
 }
 
 // setting describes one option once, so that the flag, the environment
@@ -60,6 +66,7 @@ var settings = []setting{
 	{"log-level", "log level: debug, info, warn or error", "info", func(c *Config) *string { return &c.LogLevel }, false},
 	{"verify-rate-limit", "verifications per minute that one client address may request from /verify and /api/v1/verify; 0 turns the limit off, for load tests only", defaultVerifyRateLimit, func(c *Config) *string { return &c.VerifyRateLimit }, false},
 	{"promotion-remark-file", "file with the Go text/template of the promotion remark shown to organisers; empty means the built-in wording", "", func(c *Config) *string { return &c.PromotionRemarkFile }, false},
+	{"font-dir", "folder of the TrueType fonts for PDF certificates and PNG badges, as the Debian packages fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback and fonts-nanum install them", fonts.DefaultDir, func(c *Config) *string { return &c.FontDir }, false},
 }
 
 // EnvName returns the environment variable of a flag name.

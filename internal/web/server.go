@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/laurel-badges/laurel/internal/fonts"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/verifier"
 )
@@ -84,6 +85,13 @@ type Server struct {
 	// negative value turns the limit off, for load tests on loopback.
 	VerifyRateLimit int
 
+	// Fonts draws certificates and PNG versions of default badge images;
+	// nil makes those routes return 503.
+	Fonts *fonts.Chain
+
+	// Logos loads the issuer's logo for certificates; nil leaves it out.
+	Logos LogoSource
+
 	log            *slog.Logger
 	secureCookies  bool // the base URL is https
 	signInLimits   *signInLimits
@@ -91,11 +99,18 @@ type Server struct {
 	metrics        *metrics
 	maxUploadBytes int64
 	verifyLimiter  rateLimiter
+	artefacts      artefactCache
 
 	// ownVerifier checks our own credentials for their badge pages, and
 	// verdicts keeps its recent results.
 	ownVerifier *verifier.Verifier
 	verdicts    verdictCache
+}
+
+// LogoSource loads the image at the issuer profile's logo URL.
+type LogoSource interface {
+	// Logo returns a PNG or JPEG image.
+	Logo(ctx context.Context, url string) ([]byte, error)
 }
 
 //go:embed templates static
@@ -182,6 +197,9 @@ func (s *Server) publicRoutes(r chi.Router) {
 	r.Get("/.well-known/jwks.json", s.jwks)
 	r.Get("/issuer", s.issuerProfile)
 	r.Get("/credentials/{id}", s.credential)
+	for kind := range artefactTypes {
+		r.Get("/credentials/{id}/"+string(kind), s.artefactRoute(kind))
+	}
 	r.Get("/status/{id}", s.statusList)
 	r.Get("/achievements/{id}", s.publicAchievement)
 	r.Get("/achievements/{id}/image.{ext}", s.achievementImage)

@@ -1,0 +1,239 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/laurel-badges/laurel/bake"
+	"github.com/laurel-badges/laurel/internal/artefact"
+	"github.com/laurel-badges/laurel/internal/certificate"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// artefactVersion changes whenever the drawing of certificates, QR codes
+// or badge PNG images changes, so that caches and ETags renew.
+const artefactVersion = "1"
+
+// maxCachedArtefacts bounds the files kept in memory. A certificate is
+// about 50 KB and a baked image a few KB more than its badge image, so
+// the cache stays under some tens of megabytes.
+const maxCachedArtefacts = 512
+
+// artefactKind names one file made from a credential.
+type artefactKind string
+
+const (
+	kindBadgePNG    artefactKind = "badge.png"
+	kindBadgeSVG    artefactKind = "badge.svg"
+	kindQRPNG       artefactKind = "qr.png"
+	kindQRSVG       artefactKind = "qr.svg"
+	kindCertificate artefactKind = "certificate.pdf"
+)
+
+var artefactTypes = map[artefactKind]string{
+	kindBadgePNG:    "image/png",
+	kindBadgeSVG:    "image/svg+xml",
+	kindQRPNG:       "image/png",
+	kindQRSVG:       "image/svg+xml",
+	kindCertificate: "application/pdf",
+}
+
+// artefactCache keeps recently made files by ETag, oldest out first.
+type artefactCache struct {
+	mu    sync.Mutex
+	files map[string][]byte
+	order []string
+}
+
+func (c *artefactCache) get(etag string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	data, ok := c.files[etag]
+	return data, ok
+}
+
+func (c *artefactCache) put(etag string, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.files == nil {
+		c.files = map[string][]byte{}
+	}
+	if _, ok := c.files[etag]; ok {
+		return
+	}
+	if len(c.order) >= maxCachedArtefacts {
+		delete(c.files, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.files[etag] = data
+	c.order = append(c.order, etag)
+}
+
+// artefactRoute returns the handler of one file of a credential. Revoked
+// and replaced credentials get their files too: the files only carry the
+// credential, and a verifier reports its revocation.
+func (s *Server) artefactRoute(kind artefactKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		award, err := s.findCredential(r, chi.URLParam(r, "id"))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		ach, err := s.Service.Achievement(r.Context(), award.AchievementID)
+		if err != nil {
+			s.writeError(w, r, fmt.Errorf("load achievement of credential %s: %w", award.Credential.ID, err))
+			return
+		}
+
+		etag := artefactETag(kind, award, ach)
+		data, ok := s.artefacts.get(etag)
+		if !ok && !etagMatches(r, etag) {
+			if data, err = s.makeArtefact(r.Context(), kind, award, ach); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			s.artefacts.put(etag, data)
+		}
+
+		h := w.Header()
+		h.Set("Content-Type", artefactTypes[kind])
+		if kind == kindBadgeSVG || kind == kindQRSVG {
+			h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		}
+		if kind == kindCertificate {
+			h.Set("Content-Disposition", `inline; filename="certificate-`+award.Credential.ID+`.pdf"`)
+		}
+		serveWithETag(w, r, data, etag, cacheImage)
+	}
+}
+
+// artefactETag hashes everything a file is made from, so that a request
+// that revalidates costs no drawing.
+func artefactETag(kind artefactKind, award *issuer.Award, ach *issuer.Achievement) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", artefactVersion, kind, award.Credential.ID, award.Credential.JWS)
+	if kind != kindQRPNG && kind != kindQRSVG {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", ach.Image.ContentType, ach.Code, ach.Name)
+		h.Write(ach.Image.Data)
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+}
+
+// etagMatches reports whether the request revalidates exactly this ETag,
+// in which case the file need not be made: the reply is 304.
+func etagMatches(r *http.Request, etag string) bool {
+	return r.Header.Get("If-None-Match") == etag
+}
+
+func (s *Server) makeArtefact(ctx context.Context, kind artefactKind, award *issuer.Award, ach *issuer.Achievement) ([]byte, error) {
+	credURL := s.Service.URLs.Credential(award.Credential.ID)
+	switch kind {
+	case kindQRPNG, kindQRSVG:
+		qr, err := artefact.NewQR(credURL)
+		if err != nil {
+			return nil, err
+		}
+		if kind == kindQRSVG {
+			return qr.SVG(), nil
+		}
+		return qr.PNG()
+	case kindBadgeSVG:
+		if ach.Image.ContentType != "image/svg+xml" {
+			return nil, &requestError{status: http.StatusNotFound, code: codeNotFound,
+				message: "this badge's image is a PNG image, so there is no SVG version; download badge.png instead"}
+		}
+		return bakeImage(bake.SVG(ach.Image.Data, award.Credential.JWS))
+	case kindBadgePNG:
+		img, err := s.badgePNG(ach)
+		if err != nil {
+			return nil, err
+		}
+		return bakeImage(bake.PNG(img, award.Credential.JWS))
+	case kindCertificate:
+		return s.certificatePDF(ctx, award, ach)
+	}
+	return nil, fmt.Errorf("unknown artefact %q", kind)
+}
+
+// badgePNG returns the PNG image of a badge, drawn from its SVG image when
+// Laurel drew that image itself.
+func (s *Server) badgePNG(ach *issuer.Achievement) ([]byte, error) {
+	if ach.Image.ContentType == "image/png" {
+		return ach.Image.Data, nil
+	}
+	if s.Fonts == nil {
+		return nil, errNoFonts
+	}
+	img, err := artefact.BadgePNG(ach, s.Fonts)
+	if errors.Is(err, artefact.ErrNoRaster) {
+		return nil, &requestError{status: http.StatusNotFound, code: codeNotFound,
+			message: "this badge has its own SVG image, which Laurel cannot convert to PNG; download badge.svg, or ask the issuer to upload a PNG version of the badge image"}
+	}
+	return img, err
+}
+
+// bakeImage wraps a baking error: a stored image that cannot be baked is a
+// fault of the catalogue, not of the request.
+func bakeImage(img []byte, err error) ([]byte, error) {
+	if err != nil {
+		return nil, fmt.Errorf("bake badge image: %w", err)
+	}
+	return img, nil
+}
+
+// errNoFonts is returned when the server started without its fonts.
+var errNoFonts = &requestError{status: http.StatusServiceUnavailable, code: codeUnavailable,
+	message: "this server has no fonts for drawing certificates; the operator must install the font packages or set LAUREL_FONT_DIR"}
+
+func (s *Server) certificatePDF(ctx context.Context, award *issuer.Award, ach *issuer.Achievement) ([]byte, error) {
+	if s.Fonts == nil {
+		return nil, errNoFonts
+	}
+	page, err := newCredentialPage(award)
+	if err != nil {
+		return nil, fmt.Errorf("read credential %s: %w", award.Credential.ID, err)
+	}
+
+	c := &certificate.Certificate{
+		Institution:   page.IssuerName,
+		Achievement:   page.AchievementName,
+		Description:   page.Description,
+		Activity:      page.Activity,
+		ActivityDates: page.ActivityDates,
+		Unit:          page.Unit,
+		IssuedOn:      page.IssuedOn,
+		ExpiresOn:     page.ExpiresOn,
+		URL:           s.Service.URLs.Credential(award.Credential.ID),
+		VerifyURL:     s.Service.URLs.Base + "/verify",
+		JWS:           award.Credential.JWS,
+		IssuedAt:      award.Credential.IssuedAt,
+	}
+	if len(page.RecipientNames) > 0 {
+		c.Recipient, c.OtherNames = page.RecipientNames[0], page.RecipientNames[1:]
+	}
+	if img, err := s.badgePNG(ach); err == nil {
+		c.BadgeImage = img
+	}
+	if profile, err := s.Service.Profile(ctx); err == nil && profile.ImageURL != "" && s.Logos != nil {
+		logo, err := s.Logos.Logo(ctx, profile.ImageURL)
+		if err != nil {
+			// The certificate is still valid without the logo.
+			s.log.WarnContext(ctx, "load issuer logo for certificate", "url", profile.ImageURL, "err", err)
+		}
+		c.Logo = logo
+	}
+
+	var b bytes.Buffer
+	if err := certificate.Write(&b, s.Fonts, c); err != nil {
+		return nil, fmt.Errorf("write certificate of credential %s: %w", award.Credential.ID, err)
+	}
+	return b.Bytes(), nil
+}
