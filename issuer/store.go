@@ -63,6 +63,13 @@ type Store interface {
 	// ActivityByEnrolmentToken returns the activity whose enrolment link
 	// carries token, or ErrNotFound.
 	ActivityByEnrolmentToken(ctx context.Context, token string) (*Activity, error)
+	// EnsureTranscriptToken stores token as the student's transcript
+	// token unless the student has one already, and returns the stored
+	// token. It returns ErrNotFound for an unknown student.
+	EnsureTranscriptToken(ctx context.Context, studentID, token string) (string, error)
+	// StudentByTranscriptToken returns the student whose transcript link
+	// carries token, or ErrNotFound.
+	StudentByTranscriptToken(ctx context.Context, token string) (*Student, error)
 	// StudentEnrolments lists a student's enrolments, newest first.
 	StudentEnrolments(ctx context.Context, studentID string) ([]*Enrolment, error)
 

@@ -57,6 +57,10 @@ func (u URLs) Activity(id string) string { return u.Base + "/activities/" + id }
 // Enrolment returns the URL of an activity's enrolment link.
 func (u URLs) Enrolment(token string) string { return u.Base + "/enrol/" + token }
 
+// Transcript returns the URL of a student's public transcript page, which
+// lists and checks all of the student's credentials.
+func (u URLs) Transcript(token string) string { return u.Base + "/transcripts/" + token }
+
 // Unit returns the URL of the Profile of an organising unit.
 func (u URLs) Unit(name string) string { return u.Base + "/units/" + url.PathEscape(name) }
 

@@ -427,3 +427,37 @@ WHERE id = ?`
 	}
 	return out, nil
 }
+
+// EnsureTranscriptToken sets the student's transcript token to token
+// unless the student has one, and returns the stored token. Two
+// concurrent calls agree on the token of the first to commit.
+func (db *DB) EnsureTranscriptToken(ctx context.Context, studentID, token string) (string, error) {
+	op := fmt.Sprintf("set transcript token of student %s", studentID)
+	const set = `
+UPDATE students SET transcript_token = ?
+WHERE id = ? AND transcript_token IS NULL`
+	if _, err := db.conn().exec(ctx, set, token, studentID); err != nil {
+		return "", storeError(op, err)
+	}
+
+	var stored sql.NullString
+	const read = `SELECT transcript_token FROM students WHERE id = ?`
+	if err := db.conn().queryRow(ctx, read, studentID).Scan(&stored); err != nil {
+		return "", storeError(op, err)
+	}
+	return stored.String, nil
+}
+
+// StudentByTranscriptToken returns the student whose transcript token is
+// token, or ErrNotFound.
+func (db *DB) StudentByTranscriptToken(ctx context.Context, token string) (*issuer.Student, error) {
+	const q = `SELECT` + studentColumns + `
+FROM students s
+WHERE s.transcript_token = ?`
+
+	s, err := scanStudent(db.conn().queryRow(ctx, q, token))
+	if err != nil {
+		return nil, storeError("find student by transcript token", err)
+	}
+	return s, nil
+}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) issuer.Store) {
 		{"ActivityEdits", activityEditCases},
 		{"Publication", publicationCases},
 		{"TranscriptRequests", transcriptCases},
+		{"TranscriptLinks", transcriptLinkCases},
 		{"PendingUploads", pendingUploadCases},
 		{"Users", userCases},
 		{"Tokens", tokenCases},

@@ -1,0 +1,47 @@
+package issuer
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+)
+
+// transcriptTokenBytes is the length of a transcript token's random part:
+// 256 bits, so that no one finds a student's transcript link by guessing.
+const transcriptTokenBytes = 32
+
+// TranscriptLink returns the public URL of the page that lists and checks
+// all of the student's credentials, making its token on first use. The
+// transcript PDF prints it as a QR code.
+func (s *Service) TranscriptLink(ctx context.Context, st *Student) (string, error) {
+	if st == nil {
+		return "", ErrUnauthenticated
+	}
+	random := make([]byte, transcriptTokenBytes)
+	if _, err := rand.Read(random); err != nil {
+		return "", fmt.Errorf("make transcript token: %w", err)
+	}
+	token, err := s.Store.EnsureTranscriptToken(ctx, st.ID, base64.RawURLEncoding.EncodeToString(random))
+	if err != nil {
+		return "", fmt.Errorf("store transcript token: %w", err)
+	}
+	return s.URLs.Transcript(token), nil
+}
+
+// PublicTranscript returns the student of a transcript link and all of
+// their awards, newest first and revoked ones included, or ErrNotFound.
+func (s *Service) PublicTranscript(ctx context.Context, token string) (*Student, []*StudentBadge, error) {
+	if len(token) != base64.RawURLEncoding.EncodedLen(transcriptTokenBytes) {
+		return nil, nil, ErrNotFound
+	}
+	st, err := s.Store.StudentByTranscriptToken(ctx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	badges, err := s.StudentBadges(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, badges, nil
+}
