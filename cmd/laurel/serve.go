@@ -53,8 +53,9 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		Logger:    a.log,
 		Logos:     &artefact.LogoFetcher{},
 
-		SignInLinks:     mailNotConfigured{},
-		VerifyRateLimit: a.cfg.VerifyPerMinute,
+		SignInLinks:            mailNotConfigured{},
+		VerifyRateLimit:        a.cfg.VerifyPerMinute,
+		LinkedInOrganizationID: a.cfg.LinkedInOrganizationID,
 	}
 	chain, err := fonts.Load(a.cfg.FontDir)
 	if err != nil {

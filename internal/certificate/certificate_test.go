@@ -3,6 +3,7 @@ package certificate
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,5 +214,67 @@ func TestFontsMissingNamesPackage(t *testing.T) {
 	_, err := fonts.Load(t.TempDir())
 	if !errors.Is(err, fonts.ErrMissing) || !strings.Contains(err.Error(), "fonts-dejavu-core") {
 		t.Errorf("error %v, want ErrMissing naming the Debian package", err)
+	}
+}
+
+func testTranscript(groups int) *Transcript {
+	tr := &Transcript{
+		Institution: "Example University", Student: "CHAN Tai Man", OtherNames: []string{"陳大文"},
+		StudentNumber: "S1001", Programme: "BSc Computer Science",
+		Link: "https://badges.example.edu/transcripts/q8LsC1aB0x7Vd2YtGm5Kp9Rw3Ez6Hn4JfUo-TlQ_iSc",
+		Made: time.Date(2025, 6, 30, 9, 0, 0, 0, time.UTC),
+	}
+	for i := range groups {
+		g := TranscriptGroup{Badge: fmt.Sprintf("Badge %d", i+1), Description: "Gains current knowledge of a profession."}
+		for j := range 3 {
+			g.Awards = append(g.Awards, TranscriptAward{
+				Activity: fmt.Sprintf("Workshop %d.%d", i+1, j+1), Dates: "1 – 8 March 2025", IssuedOn: "14 March 2025", Status: "Active",
+				URL: fmt.Sprintf("https://badges.example.edu/credentials/00000000-0000-4000-8000-%012d", i*10+j),
+			})
+		}
+		tr.Groups = append(tr.Groups, g)
+	}
+	return tr
+}
+
+func TestTranscriptGroupsAndQR(t *testing.T) {
+	chain := loadChain(t)
+	needTool(t, "pdftotext")
+	needTool(t, "pdftoppm")
+	needTool(t, "zbarimg")
+	tr := testTranscript(8)
+	tr.Groups[1].Awards[2].Status = "Revoked"
+	var b bytes.Buffer
+	if err := WriteTranscript(&b, chain, tr); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "transcript.pdf")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	for _, want := range []string{"CHAN Tai Man", "陳大文", "Badge 1", "Badge 8", "Workshop 8.3", "· Revoked", tr.Groups[7].Awards[2].URL} {
+		if !strings.Contains(text, want) {
+			t.Errorf("transcript text lacks %q", want)
+		}
+	}
+	if strings.Index(text, "Workshop 1.3") > strings.Index(text, "Badge 2") {
+		t.Error("the awards of badge 1 are not listed under badge 1")
+	}
+
+	info := run(t, "pdfinfo", path)
+	if !strings.Contains(info, "Pages:           2") {
+		t.Errorf("8 badges with 3 awards each should fill 2 pages:\n%s", info)
+	}
+
+	prefix := filepath.Join(t.TempDir(), "page")
+	run(t, "pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", path, prefix)
+	pages, _ := filepath.Glob(prefix + "*.png")
+	if len(pages) != 1 {
+		t.Fatalf("pdftoppm wrote %v", pages)
+	}
+	if got := strings.TrimSpace(run(t, "zbarimg", "--quiet", "--raw", pages[0])); got != tr.Link {
+		t.Errorf("QR code holds %q, want the transcript link %q", got, tr.Link)
 	}
 }

@@ -40,6 +40,10 @@ type Config struct {
 	// FontDir is the folder of the TrueType fonts that certificates and
 	// PNG badge images are drawn with.
 	FontDir string
+
+	// LinkedInOrganizationID is the institution's numeric LinkedIn company
+	// id for "Add to profile" links; empty means the name is sent instead.
+	LinkedInOrganizationID string
 }
 
 // setting describes one option once, so that the flag, the environment
@@ -67,6 +71,7 @@ var settings = []setting{
 	{"verify-rate-limit", "verifications per minute that one client address may request from /verify and /api/v1/verify; 0 turns the limit off, for load tests only", defaultVerifyRateLimit, func(c *Config) *string { return &c.VerifyRateLimit }, false},
 	{"promotion-remark-file", "file with the Go text/template of the promotion remark shown to organisers; empty means the built-in wording", "", func(c *Config) *string { return &c.PromotionRemarkFile }, false},
 	{"font-dir", "folder of the TrueType fonts for PDF certificates and PNG badges, as the Debian packages fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback and fonts-nanum install them", fonts.DefaultDir, func(c *Config) *string { return &c.FontDir }, false},
+	{"linkedin-organization-id", "numeric LinkedIn company id of the institution for \"Add to profile\" links; empty means the institution's name is sent", "", func(c *Config) *string { return &c.LinkedInOrganizationID }, false},
 }
 
 // EnvName returns the environment variable of a flag name.
@@ -123,6 +128,9 @@ func (c *Config) Validate() error {
 		c.VerifyPerMinute = -1
 	default:
 		c.VerifyPerMinute = perMinute
+	}
+	if c.LinkedInOrganizationID != "" && strings.Trim(c.LinkedInOrganizationID, "0123456789") != "" {
+		errs = append(errs, fmt.Errorf("--linkedin-organization-id %q: use the number from the company page's admin URL, such as 1337", c.LinkedInOrganizationID))
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

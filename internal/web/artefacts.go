@@ -93,14 +93,10 @@ func (s *Server) artefactRoute(kind artefactKind) http.HandlerFunc {
 			return
 		}
 
-		etag := artefactETag(kind, award, ach)
-		data, ok := s.artefacts.get(etag)
-		if !ok && !etagMatches(r, etag) {
-			if data, err = s.makeArtefact(r.Context(), kind, award, ach); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			s.artefacts.put(etag, data)
+		data, etag, err := s.artefactBytes(r.Context(), kind, award, ach, r.Header.Get("If-None-Match"))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 
 		h := w.Header()
@@ -115,6 +111,26 @@ func (s *Server) artefactRoute(kind artefactKind) http.HandlerFunc {
 	}
 }
 
+// artefactBytes returns a file of a credential and its ETag, from the
+// cache when it was made before. The data is nil when ifNoneMatch is
+// exactly this ETag, so that the reply is 304 and nothing is drawn.
+func (s *Server) artefactBytes(ctx context.Context, kind artefactKind, award *issuer.Award, ach *issuer.Achievement, ifNoneMatch string) ([]byte, string, error) {
+	etag := artefactETag(kind, award, ach)
+	if data, ok := s.artefacts.get(etag); ok {
+		return data, etag, nil
+	}
+	if ifNoneMatch == etag {
+		return nil, etag, nil
+	}
+
+	data, err := s.makeArtefact(ctx, kind, award, ach)
+	if err != nil {
+		return nil, "", err
+	}
+	s.artefacts.put(etag, data)
+	return data, etag, nil
+}
+
 // artefactETag hashes everything a file is made from, so that a request
 // that revalidates costs no drawing.
 func artefactETag(kind artefactKind, award *issuer.Award, ach *issuer.Achievement) string {
@@ -125,12 +141,6 @@ func artefactETag(kind artefactKind, award *issuer.Award, ach *issuer.Achievemen
 		h.Write(ach.Image.Data)
 	}
 	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
-}
-
-// etagMatches reports whether the request revalidates exactly this ETag,
-// in which case the file need not be made: the reply is 304.
-func etagMatches(r *http.Request, etag string) bool {
-	return r.Header.Get("If-None-Match") == etag
 }
 
 func (s *Server) makeArtefact(ctx context.Context, kind artefactKind, award *issuer.Award, ach *issuer.Achievement) ([]byte, error) {

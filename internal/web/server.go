@@ -92,6 +92,10 @@ type Server struct {
 	// Logos loads the issuer's logo for certificates; nil leaves it out.
 	Logos LogoSource
 
+	// LinkedInOrganizationID is the institution's numeric LinkedIn company
+	// id for "Add to profile" links; empty sends the institution's name.
+	LinkedInOrganizationID string
+
 	log            *slog.Logger
 	secureCookies  bool // the base URL is https
 	signInLimits   *signInLimits
@@ -201,6 +205,7 @@ func (s *Server) publicRoutes(r chi.Router) {
 		r.Get("/credentials/{id}/"+string(kind), s.artefactRoute(kind))
 	}
 	r.Get("/status/{id}", s.statusList)
+	r.Get("/transcripts/{token}", s.publicTranscript)
 	r.Get("/achievements/{id}", s.publicAchievement)
 	r.Get("/achievements/{id}/image.{ext}", s.achievementImage)
 	r.Get("/activities/{id}", s.publicActivity)
