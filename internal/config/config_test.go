@@ -50,6 +50,8 @@ func TestValidate(t *testing.T) {
 		{"bad log level", func(c *Config) { c.LogLevel = "verbose" }, "--log-level"},
 		{"rate limit not a number", func(c *Config) { c.VerifyRateLimit = "thirty" }, "--verify-rate-limit"},
 		{"negative rate limit", func(c *Config) { c.VerifyRateLimit = "-5" }, "--verify-rate-limit"},
+		{"LinkedIn id", func(c *Config) { c.LinkedInOrganizationID = "1337" }, ""},
+		{"LinkedIn name as id", func(c *Config) { c.LinkedInOrganizationID = "example-university" }, "--linkedin-organization-id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
