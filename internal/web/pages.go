@@ -53,6 +53,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 		s.studentRoutes(r)
 		r.Get("/password", s.studentPasswordPage)
 		r.Post("/password", s.setStudentPassword)
+		r.Get("/transcript.pdf", s.studentTranscriptPDF)
+		r.Get("/archive.zip", s.studentArchive)
 	})
 }
 
