@@ -40,9 +40,16 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 	}
 }
 
-// serve runs the HTTP server on ln until ctx is cancelled, then shuts down
-// gracefully.
-func serve(ctx context.Context, a *app, ln net.Listener) error {
+// serve runs the job workers and the HTTP server on ln until ctx is
+// cancelled, then shuts both down gracefully.
+func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
+	runner, err := a.startJobs(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() { err = errors.Join(err, a.stopJobs(ctx, runner)) }()
+
 	srv := &web.Server{
 		Service:   a.service,
 		Keys:      a.keys,
@@ -53,7 +60,6 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		SignInLinks: mailNotConfigured{},
 	}
 	handler := srv.Handler()
-	var err error
 	if srv.Verifier, err = newServerVerifier(a.cfg.BaseURL, a.service.IssuerID, handler); err != nil {
 		return err
 	}
