@@ -1,6 +1,7 @@
 package issuer
 
 import (
+	"context"
 	"encoding/json"
 	"time"
 )
@@ -105,4 +106,21 @@ type OutboxMessage struct {
 	HTML        string // HTML part
 	Attachments []string
 	CreatedAt   time.Time
+}
+
+// Jobs lists queued jobs for an admin; an empty filter lists the failed ones.
+func (s *Service) Jobs(ctx context.Context, actor *User, f JobFilter) ([]*JobRecord, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	return s.Store.Jobs(ctx, f)
+}
+
+// Outbox lists the messages kept because no SMTP server is configured,
+// newest first, for an admin.
+func (s *Service) Outbox(ctx context.Context, actor *User, limit int) ([]*OutboxMessage, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	return s.Store.OutboxMessages(ctx, limit)
 }

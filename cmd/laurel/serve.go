@@ -57,7 +57,8 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 		Ready:     a.db.Ping,
 		Logger:    a.log,
 
-		SignInLinks: mailNotConfigured{},
+		SignInLinks:    mailNotConfigured{},
+		UploadProgress: runner.Progress(),
 	}
 	handler := srv.Handler()
 	if srv.Verifier, err = newServerVerifier(a.cfg.BaseURL, a.service.IssuerID, handler); err != nil {
