@@ -207,11 +207,11 @@ func (parser) ParseAttendance(name string, data []byte) ([]issuer.AttendanceRow,
 	return rows, problems, nil
 }
 
-// waitJobs polls until f returns true or 30 seconds pass. The
+// waitJobs polls until f returns true or 3 minutes pass. The
 // wait bounds a test that would otherwise hang; it asserts no speed.
 func waitJobs(t *testing.T, what string, f func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute)
 	for !f() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -251,7 +251,7 @@ func TestUploadNotifications(t *testing.T) {
 
 			// One message per student however many badges, the organiser's
 			// summary and the advisor's copy.
-			got := parsedByRecipient(t, h.smtp.WaitMessages(5, 30*time.Second))
+			got := parsedByRecipient(t, h.smtp.WaitMessages(5, 3*time.Minute))
 			if len(got) != 5 {
 				t.Fatalf("received messages for %d recipients, want 5: %v", len(got), slices.Collect(mapKeys(got)))
 			}
@@ -388,7 +388,7 @@ func TestRetryAfterTemporaryFailure(t *testing.T) {
 			h.smtp.Reject(false)
 
 			// 1 student, the summary and the copy arrive once each.
-			got := parsedByRecipient(t, h.smtp.WaitMessages(3, 30*time.Second))
+			got := parsedByRecipient(t, h.smtp.WaitMessages(3, 3*time.Minute))
 			if len(got) != 3 {
 				t.Errorf("received messages for %d recipients, want 3", len(got))
 			}
@@ -429,7 +429,7 @@ func TestRevocationNotice(t *testing.T) {
 			h := newHarness(t, d.url(t), 1)
 			res := h.upload(t)
 			h.start(t)
-			h.smtp.WaitMessages(3, 30*time.Second)
+			h.smtp.WaitMessages(3, 3*time.Minute)
 
 			admin := &issuer.User{Name: "advisor", Email: "advisor@college.example.edu", Role: issuer.RoleAdmin}
 			if err := h.db.CreateUser(t.Context(), admin); err != nil {
@@ -439,7 +439,7 @@ func TestRevocationNotice(t *testing.T) {
 				t.Fatalf("Revoke: %v", err)
 			}
 
-			all := h.smtp.WaitMessages(4, 30*time.Second)
+			all := h.smtp.WaitMessages(4, 3*time.Minute)
 			if len(all) != 4 {
 				t.Fatalf("received %d messages, want 4", len(all))
 			}

@@ -32,14 +32,19 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 	return riverdatabasesql.New(db.sql)
 }
 
-// migrateRiver applies River's own migrations, one version per
-// transaction because a later PostgreSQL version uses an enum value that an
-// earlier one adds. Each transaction holds the migration lock, so that
-// concurrent runs apply each version once.
+// migrateRiver applies River's own migrations. Each transaction holds the
+// migration lock, so that concurrent runs apply each version once. On
+// PostgreSQL each version gets a transaction of its own, because a later
+// version uses an enum value that an earlier one adds. SQLite has no such
+// limit, and one transaction saves a disk sync per version.
 func (db *DB) migrateRiver(ctx context.Context) error {
 	migrator, err := rivermigrate.New(db.RiverDriver(), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return fmt.Errorf("create River migrator: %w", err)
+	}
+	opts := &rivermigrate.MigrateOpts{}
+	if db.dialect.name == dialectPostgres {
+		opts.MaxSteps = 1
 	}
 
 	for {
@@ -48,8 +53,8 @@ func (db *DB) migrateRiver(ctx context.Context) error {
 			if err := db.lockMigrations(ctx, c); err != nil {
 				return err
 			}
-			//lint:ignore SA1019 MigrateTx is deprecated because some versions cannot share a transaction; this loop gives each version its own.
-			res, err := migrator.MigrateTx(ctx, c.q.(*sql.Tx), rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
+			//lint:ignore SA1019 MigrateTx is deprecated because some versions cannot share a transaction; this loop gives each its own on PostgreSQL.
+			res, err := migrator.MigrateTx(ctx, c.q.(*sql.Tx), rivermigrate.DirectionUp, opts)
 			if err != nil {
 				return err
 			}
@@ -59,7 +64,7 @@ func (db *DB) migrateRiver(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("apply River migrations: %w", err)
 		}
-		if applied == 0 {
+		if applied == 0 || opts.MaxSteps == 0 {
 			return nil
 		}
 	}
