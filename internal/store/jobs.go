@@ -32,42 +32,40 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 	return riverdatabasesql.New(db.sql)
 }
 
+// riverEnumVersion is the River migration (of River v0.51.2) that adds the
+// job state "pending". PostgreSQL rejects a new enum value in the
+// transaction that adds it, and version 6 uses it, so versions up to this
+// one commit first.
+const riverEnumVersion = 4
+
 // migrateRiver applies River's own migrations. Each transaction holds the
-// migration lock, so that concurrent runs apply each version once. On
-// PostgreSQL each version gets a transaction of its own, because a later
-// version uses an enum value that an earlier one adds. SQLite has no such
-// limit, and one transaction saves a disk sync per version.
+// migration lock, so that concurrent runs apply each version once. SQLite
+// takes every version in one transaction. PostgreSQL takes two, split
+// after riverEnumVersion; a database past that version skips the first.
 func (db *DB) migrateRiver(ctx context.Context) error {
 	migrator, err := rivermigrate.New(db.RiverDriver(), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return fmt.Errorf("create River migrator: %w", err)
 	}
-	opts := &rivermigrate.MigrateOpts{}
-	if db.dialect.name == dialectPostgres {
-		opts.MaxSteps = 1
-	}
 
-	for {
-		applied := 0
+	steps := []*rivermigrate.MigrateOpts{{}}
+	if db.dialect.name == dialectPostgres {
+		steps = []*rivermigrate.MigrateOpts{{TargetVersion: riverEnumVersion}, {}}
+	}
+	for _, opts := range steps {
 		err := db.withTx(ctx, func(c conn) error {
 			if err := db.lockMigrations(ctx, c); err != nil {
 				return err
 			}
-			//lint:ignore SA1019 MigrateTx is deprecated because some versions cannot share a transaction; this loop gives each its own on PostgreSQL.
-			res, err := migrator.MigrateTx(ctx, c.q.(*sql.Tx), rivermigrate.DirectionUp, opts)
-			if err != nil {
-				return err
-			}
-			applied = len(res.Versions)
-			return nil
+			//lint:ignore SA1019 MigrateTx is deprecated because some versions cannot share a transaction; steps splits them where they cannot.
+			_, err := migrator.MigrateTx(ctx, c.q.(*sql.Tx), rivermigrate.DirectionUp, opts)
+			return err
 		})
 		if err != nil {
 			return fmt.Errorf("apply River migrations: %w", err)
 		}
-		if applied == 0 || opts.MaxSteps == 0 {
-			return nil
-		}
 	}
+	return nil
 }
 
 // jobClient returns the insert-only River client of the store, made once.

@@ -69,6 +69,18 @@ func (db *DB) migrations() ([]migration, error) {
 // applied once. It returns an error wrapping ErrSchemaTooNew, and applies
 // nothing, when the database has a version this build does not know.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	applied, err = db.migrateSchema(ctx)
+	if err != nil {
+		return applied, err
+	}
+	if err := db.migrateRiver(ctx); err != nil {
+		return applied, fmt.Errorf("migrate %s: %w", db.display, err)
+	}
+	return applied, nil
+}
+
+// migrateSchema applies Laurel's own migrations and returns how many.
+func (db *DB) migrateSchema(ctx context.Context) (applied int, err error) {
 	ms, err := db.migrations()
 	if err != nil {
 		return 0, err
@@ -92,10 +104,6 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		if done {
 			applied++
 		}
-	}
-
-	if err := db.migrateRiver(ctx); err != nil {
-		return applied, fmt.Errorf("migrate %s: %w", db.display, err)
 	}
 	return applied, nil
 }
