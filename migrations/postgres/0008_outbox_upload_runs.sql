@@ -1,4 +1,5 @@
--- Emails kept because no SMTP server is configured, and attendance uploads
+-- The institution's colours for emails, emails kept because no SMTP server
+-- is configured, and attendance uploads
 -- issued by a background job, on PostgreSQL. River's job tables come from
 -- River's own migrations, which laurel migrate applies after these.
 CREATE TABLE outbox_messages (
@@ -31,3 +32,7 @@ CREATE TABLE upload_runs (
     created_at   TIMESTAMPTZ NOT NULL,
     updated_at   TIMESTAMPTZ NOT NULL
 );
+
+-- Colours as #rrggbb; empty means Laurel's defaults.
+ALTER TABLE issuer_profile ADD COLUMN color TEXT NOT NULL DEFAULT '';
+ALTER TABLE issuer_profile ADD COLUMN accent_color TEXT NOT NULL DEFAULT '';
