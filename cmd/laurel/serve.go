@@ -50,6 +50,14 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 	}
 	defer func() { err = errors.Join(err, a.stopJobs(ctx, runner)) }()
 
+	// Sign-in links go out at once through the notifier rather than as
+	// jobs, because a link is a secret that should not be stored in a job
+	// and it expires long before a retry would run.
+	notifier, err := a.notifier()
+	if err != nil {
+		return err
+	}
+
 	srv := &web.Server{
 		Service:   a.service,
 		Keys:      a.keys,
@@ -57,7 +65,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 		Ready:     a.db.Ping,
 		Logger:    a.log,
 
-		SignInLinks:    mailNotConfigured{},
+		SignInLinks:    notifier,
 		UploadProgress: runner.Progress(),
 	}
 	handler := srv.Handler()
@@ -123,14 +131,6 @@ func deleteStaleSessions(ctx context.Context, a *app) {
 		case <-t.C:
 		}
 	}
-}
-
-// mailNotConfigured stands in for the mail sender until SMTP is set up:
-// every sign-in link request fails with an error that the server logs.
-type mailNotConfigured struct{}
-
-func (mailNotConfigured) SendSignInLink(context.Context, string, string, string) error {
-	return errors.New("sign-in link not sent: mail is not configured on this server")
 }
 
 // templateWriter adapts internal/attendance's template writers to the web server.
