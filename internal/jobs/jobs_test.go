@@ -73,7 +73,6 @@ func newHarness(t *testing.T, databaseURL string, students int) *harness {
 	if err != nil {
 		t.Fatalf("notifier: %v", err)
 	}
-	notifier.Color = "#7a0019"
 	h.notifier = notifier
 
 	h.runner, err = jobs.New(db, notifier, h.svc, jobs.Config{
@@ -130,7 +129,7 @@ func (h *harness) seed(t *testing.T, n int) {
 		}
 	}
 
-	must("profile", h.db.SetProfile(ctx, &issuer.Profile{Name: "Harbour College", URL: "https://college.example.edu", Email: "advisor@college.example.edu"}))
+	must("profile", h.db.SetProfile(ctx, &issuer.Profile{Name: "Harbour College", URL: "https://college.example.edu", Email: "advisor@college.example.edu", Color: "#7a0019"}))
 
 	var achievementIDs []string
 	for _, code := range []string{"IPC", "EC"} {

@@ -38,9 +38,6 @@ type Notifier struct {
 	// means the issuer profile's email address.
 	AdvisorEmail string
 
-	// Colors of the messages, #rrggbb; empty means the defaults.
-	Color, Accent string
-
 	Logger *slog.Logger
 
 	tmpl *templates
@@ -67,7 +64,7 @@ func (n *Notifier) branding(ctx context.Context) (Branding, *issuer.Profile, err
 	if err != nil {
 		return Branding{}, nil, fmt.Errorf("load issuer profile: %w", err)
 	}
-	return newBranding(p.Name, p.URL, p.ImageURL, n.Color, n.Accent), p, nil
+	return newBranding(p.Name, p.URL, p.ImageURL, p.Color, p.AccentColor), p, nil
 }
 
 // send sends m and logs its kind and recipient count, never its body.
@@ -88,8 +85,8 @@ type badgeView struct {
 	DownloadURL       string
 }
 
-// SendAwardNotice tells a student which badges one upload gave them, in
-// one message however many there are. A student whose awards were all
+// SendAwardNotice sends a student one message that lists the badges one
+// upload gave them, however many there are. A student whose awards were all
 // revoked before the job ran gets no message.
 func (n *Notifier) SendAwardNotice(ctx context.Context, j issuer.AwardNotice) error {
 	brand, _, err := n.branding(ctx)
@@ -203,7 +200,7 @@ type badgeCount struct {
 	Count int
 }
 
-// uploadFacts is what the summary and the copy of an upload show.
+// uploadFacts are the facts that the summary and the copy of an upload show.
 type uploadFacts struct {
 	Activity, Unit, Filename, When, Uploader, SHA256, ActivityURL string
 	Rows, Students, Awards                                        int
@@ -333,8 +330,8 @@ func (n *Notifier) advisorAddress(p *issuer.Profile) string {
 	return p.Email
 }
 
-// SendRevocationNotice tells a student that a credential was revoked, and
-// links its successor when it was replaced by a corrected one.
+// SendRevocationNotice sends a student the notice of a revoked credential,
+// with a link to its successor when a corrected one replaced it.
 func (n *Notifier) SendRevocationNotice(ctx context.Context, j issuer.RevocationNotice) error {
 	brand, _, err := n.branding(ctx)
 	if err != nil {
@@ -387,7 +384,7 @@ func (n *Notifier) SendRevocationNotice(ctx context.Context, j issuer.Revocation
 func (n *Notifier) SendSignInLink(ctx context.Context, to, name, link string) error {
 	brand, _, err := n.branding(ctx)
 	if errors.Is(err, issuer.ErrNotFound) {
-		brand, err = newBranding("Laurel", "", "", n.Color, n.Accent), nil
+		brand, err = newBranding("Laurel", "", "", "", ""), nil
 	}
 	if err != nil {
 		return err

@@ -139,3 +139,24 @@ func TestOutboxAdminOnly(t *testing.T) {
 	}
 	ts.get(t, "/api/v1/outbox", ts.organiser.token).wantStatus(t, http.StatusForbidden)
 }
+
+func TestProfileColors(t *testing.T) {
+	ts := newTestServer(t)
+	put := func(body string) response {
+		return ts.do(t, request{method: http.MethodPut, path: "/api/v1/profile", token: ts.admin.token, body: strings.NewReader(body)})
+	}
+
+	put(`{"name":"Example University","color":"#7a0019","accent_color":"#0B6E4F"}`).wantStatus(t, http.StatusOK)
+	var p profileView
+	ts.get(t, "/api/v1/profile", ts.admin.token).wantStatus(t, http.StatusOK).decode(t, &p)
+	if p.Color != "#7a0019" || p.AccentColor != "#0B6E4F" {
+		t.Errorf("colours = %q and %q, want the ones set", p.Color, p.AccentColor)
+	}
+
+	for _, bad := range []string{`"red"`, `"#7a001"`, `"#7a0019;background:url(x)"`} {
+		e := put(`{"name":"Example University","color":`+bad+`}`).wantStatus(t, http.StatusUnprocessableEntity).errorBody(t)
+		if !strings.Contains(e.Error.Message, "#rrggbb") {
+			t.Errorf("color %s: message = %q, want the format named", bad, e.Error.Message)
+		}
+	}
+}
