@@ -7,14 +7,14 @@ import (
 )
 
 // Job is a background task kept in the store's job queue. Kind names the
-// worker that runs it; the value is stored as JSON and handed back to that
-// worker, so it holds record ids rather than copies of records.
+// worker that runs it. The value is stored as JSON and handed back to that
+// worker, so it contains record ids rather than copies of records.
 type Job interface {
 	Kind() string
 }
 
-// AwardNotice tells one student which badges an upload gave them: one
-// message per student per upload, however many badges it gave.
+// AwardNotice is the message to one student that lists the badges an
+// upload gave them: one message per student per upload, however many badges.
 type AwardNotice struct {
 	UploadID  string `json:"upload_id"`
 	StudentID string `json:"student_id"` // internal id, not the student number
@@ -40,7 +40,7 @@ type UploadCopy struct {
 // Kind implements Job.
 func (UploadCopy) Kind() string { return "upload_copy" }
 
-// RevocationNotice tells a student that one of their credentials was revoked.
+// RevocationNotice is the message to a student whose credential was revoked.
 type RevocationNotice struct {
 	CredentialID string `json:"credential_id"`
 }
@@ -67,7 +67,7 @@ const (
 	JobCancelled JobState = "cancelled" // failed in a way that no retry can fix, such as a missing address
 )
 
-// JobRecord is a queued job as the admin sees it.
+// JobRecord is a queued job with its attempts and errors, as listed for admins.
 type JobRecord struct {
 	ID          int64
 	Kind        string

@@ -36,7 +36,7 @@ type UploadRun struct {
 	Total       int    // credentials to issue; 0 until the file is checked
 	UploadID    string // the upload it created, once done
 	Result      []byte // JSON of the UploadResult, once done or failed on the file's problems
-	Error       string // why it failed, for the organiser
+	Error       string // reason for the failure, shown to the organiser
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

@@ -38,7 +38,7 @@ func setupWorker(fs *flag.FlagSet) func(context.Context, *env, *config.Config, [
 }
 
 // newNotifier builds the notifier on the configured SMTP server, or on the
-// outbox when there is none, and says which in the log.
+// outbox when there is none, and logs which.
 func (a *app) newNotifier() (*notify.Notifier, error) {
 	var sender mail.Sender = &mail.Outbox{Store: a.db}
 	if a.cfg.SMTPURL != "" {

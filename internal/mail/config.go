@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// Security is how a connection to the SMTP server is encrypted.
+// Security is the encryption of a connection to the SMTP server.
 type Security string
 
 // Connection security, chosen by the scheme of LAUREL_SMTP_URL and its tls
@@ -45,7 +45,7 @@ func ParseSMTPURL(raw, passwordFile, from string) (SMTPConfig, error) {
 	if err != nil {
 		return SMTPConfig{}, fmt.Errorf("SMTP URL is invalid: %s", smtpURLHelp)
 	}
-	shown := Redact(raw)
+	redacted := Redact(raw)
 
 	var c SMTPConfig
 	switch strings.ToLower(u.Scheme) {
@@ -54,28 +54,28 @@ func ParseSMTPURL(raw, passwordFile, from string) (SMTPConfig, error) {
 	case "smtps":
 		c.Security, c.Port = ImplicitTLS, defaultImplicitPort
 	default:
-		return SMTPConfig{}, fmt.Errorf("SMTP URL %s: scheme %q is not supported; %s", shown, u.Scheme, smtpURLHelp)
+		return SMTPConfig{}, fmt.Errorf("SMTP URL %s: scheme %q is not supported; %s", redacted, u.Scheme, smtpURLHelp)
 	}
 
 	c.Host = u.Hostname()
 	if c.Host == "" {
-		return SMTPConfig{}, fmt.Errorf("SMTP URL %s has no host; %s", shown, smtpURLHelp)
+		return SMTPConfig{}, fmt.Errorf("SMTP URL %s has no host; %s", redacted, smtpURLHelp)
 	}
 	if p := u.Port(); p != "" {
 		port, err := strconv.Atoi(p)
 		if err != nil || port < 1 || port > 65535 {
-			return SMTPConfig{}, fmt.Errorf("SMTP URL %s: port %q is invalid; give a number from 1 to 65535", shown, p)
+			return SMTPConfig{}, fmt.Errorf("SMTP URL %s: port %q is invalid; give a number from 1 to 65535", redacted, p)
 		}
 		c.Port = port
 	}
 	if u.Path != "" && u.Path != "/" {
-		return SMTPConfig{}, fmt.Errorf("SMTP URL %s has a path; remove it: %s", shown, smtpURLHelp)
+		return SMTPConfig{}, fmt.Errorf("SMTP URL %s has a path; remove it: %s", redacted, smtpURLHelp)
 	}
 
-	if err := c.setTLS(u.Query(), shown); err != nil {
+	if err := c.setTLS(u.Query(), redacted); err != nil {
 		return SMTPConfig{}, err
 	}
-	if err := c.setCredentials(u, passwordFile, shown); err != nil {
+	if err := c.setCredentials(u, passwordFile, redacted); err != nil {
 		return SMTPConfig{}, err
 	}
 	if err := c.setFrom(from); err != nil {
@@ -84,26 +84,26 @@ func ParseSMTPURL(raw, passwordFile, from string) (SMTPConfig, error) {
 	return c, nil
 }
 
-func (c *SMTPConfig) setTLS(q url.Values, shown string) error {
+func (c *SMTPConfig) setTLS(q url.Values, redacted string) error {
 	for key := range q {
 		if key != "tls" {
-			return fmt.Errorf("SMTP URL %s: query parameter %q is not supported; only tls=opportunistic or tls=none is", shown, key)
+			return fmt.Errorf("SMTP URL %s: query parameter %q is not supported; only tls=opportunistic or tls=none is", redacted, key)
 		}
 	}
 	switch v := q.Get("tls"); v {
 	case "":
 	case string(OpportunisticTLS), string(NoTLS):
 		if c.Security == ImplicitTLS {
-			return fmt.Errorf("SMTP URL %s: tls=%s contradicts smtps://; use smtp:// with it", shown, v)
+			return fmt.Errorf("SMTP URL %s: tls=%s contradicts smtps://; use smtp:// with it", redacted, v)
 		}
 		c.Security = Security(v)
 	default:
-		return fmt.Errorf("SMTP URL %s: tls=%q is invalid; use tls=opportunistic or tls=none, or leave it out to require STARTTLS", shown, v)
+		return fmt.Errorf("SMTP URL %s: tls=%q is invalid; use tls=opportunistic or tls=none, or leave it out to require STARTTLS", redacted, v)
 	}
 	return nil
 }
 
-func (c *SMTPConfig) setCredentials(u *url.URL, passwordFile, shown string) error {
+func (c *SMTPConfig) setCredentials(u *url.URL, passwordFile, redacted string) error {
 	if u.User != nil {
 		c.Username = u.User.Username()
 		c.Password, _ = u.User.Password()
@@ -118,7 +118,7 @@ func (c *SMTPConfig) setCredentials(u *url.URL, passwordFile, shown string) erro
 	}
 	c.Password = strings.TrimRight(string(data), "\r\n")
 	if c.Username == "" {
-		return fmt.Errorf("SMTP URL %s has no user name for the password in %s; write it as smtp://user@host", shown, passwordFile)
+		return fmt.Errorf("SMTP URL %s has no user name for the password in %s; write it as smtp://user@host", redacted, passwordFile)
 	}
 	return nil
 }
