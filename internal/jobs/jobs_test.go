@@ -46,7 +46,15 @@ type harness struct {
 	students  []*issuer.Student
 }
 
-func newHarness(t *testing.T, databaseURL string, students int) *harness {
+func newHarness(t testing.TB, databaseURL string, students int) *harness {
+	t.Helper()
+	return newHarnessWith(t, databaseURL, students, jobs.Config{
+		Workers: 4, RetryBase: 5 * time.Millisecond, RetryMax: 40 * time.Millisecond, PollInterval: 20 * time.Millisecond,
+	})
+}
+
+// newHarnessWith is newHarness with the given worker settings.
+func newHarnessWith(t testing.TB, databaseURL string, students int, workers jobs.Config) *harness {
 	t.Helper()
 	ctx := t.Context()
 
@@ -75,9 +83,7 @@ func newHarness(t *testing.T, databaseURL string, students int) *harness {
 	}
 	h.notifier = notifier
 
-	h.runner, err = jobs.New(db, notifier, h.svc, jobs.Config{
-		Workers: 4, RetryBase: 5 * time.Millisecond, RetryMax: 40 * time.Millisecond, PollInterval: 20 * time.Millisecond,
-	}, slog.New(slog.DiscardHandler))
+	h.runner, err = jobs.New(db, notifier, h.svc, workers, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("jobs.New: %v", err)
 	}
@@ -98,7 +104,7 @@ func (h *harness) start(t *testing.T) {
 	})
 }
 
-func newService(t *testing.T, db *store.DB) *issuer.Service {
+func newService(t testing.TB, db *store.DB) *issuer.Service {
 	t.Helper()
 	did, err := keys.DIDWeb(testBase)
 	if err != nil {
@@ -119,7 +125,7 @@ func newService(t *testing.T, db *store.DB) *issuer.Service {
 	return &issuer.Service{Store: db, Signer: ring, Keys: ring, Builder: builder, Parser: parser{}, URLs: urls, IssuerID: did}
 }
 
-func (h *harness) seed(t *testing.T, n int) {
+func (h *harness) seed(t testing.TB, n int) {
 	t.Helper()
 	ctx := t.Context()
 	must := func(label string, err error) {
@@ -176,7 +182,7 @@ func attendanceCSV(students []*issuer.Student) []byte {
 	return []byte(b.String())
 }
 
-func (h *harness) upload(t *testing.T) *issuer.UploadResult {
+func (h *harness) upload(t testing.TB) *issuer.UploadResult {
 	t.Helper()
 	res, err := h.svc.ProcessUpload(t.Context(), h.organiser, issuer.UploadRequest{
 		ActivityID: h.activity.ID, Filename: "attendance.csv", ContentType: "text/csv", Data: attendanceCSV(h.students),
