@@ -49,6 +49,12 @@ type UploadRequest struct {
 	Data        []byte
 	DryRun      bool     // check and preview only; nothing is written
 	Withhold    []string // student numbers to leave out, besides the file's withhold column
+
+	// Progress, when not nil, is called with the number of credentials
+	// written so far and the number to write: once with 0 before signing
+	// starts and after each batch. It runs on the issuing goroutine, so it
+	// must return quickly.
+	Progress func(done, total int)
 }
 
 // RowStatus is the outcome of an upload for one row.
@@ -412,6 +418,12 @@ func (s *Service) issue(ctx context.Context, actor *User, act *Activity, req Upl
 		CreatedAt:   s.now(),
 	}
 
+	progress := req.Progress
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	progress(0, len(plans))
+
 	issued := make([]IssuedCredential, 0, len(plans))
 	err = s.Store.RecordUpload(ctx, up, func(tx UploadTx) error {
 		// The entries are reserved before signing, because each credential
@@ -425,7 +437,7 @@ func (s *Service) issue(ctx context.Context, actor *User, act *Activity, req Upl
 		}
 
 		job := signJob{profile: profile, activity: act, uploadID: up.ID, plans: plans}
-		return s.signAwards(ctx, job, func(batch []signedAward) error {
+		err = s.signAwards(ctx, job, func(batch []signedAward) error {
 			awards := make([]*Award, len(batch))
 			for i, sa := range batch {
 				awards[i] = sa.award
@@ -436,8 +448,13 @@ func (s *Service) issue(ctx context.Context, actor *User, act *Activity, req Upl
 			for _, sa := range batch {
 				issued = append(issued, s.issuedCredential(sa.award, plans[sa.plan]))
 			}
+			progress(len(issued), len(plans))
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		return tx.Enqueue(notifications(up.ID, plans)...)
 	})
 	if errors.Is(err, ErrKeyRevoked) {
 		return s.keyRevokedWhileSigning(ctx, err, "upload the file again")
@@ -455,6 +472,22 @@ func (s *Service) issue(ctx context.Context, actor *User, act *Activity, req Upl
 	s.audit(ctx, actor, "upload.issue", up.ID, fmt.Sprintf(`{"activity":%q,"rows":%d,"awards":%d}`, act.ID, up.RowCount, up.AwardCount))
 	s.logger().InfoContext(ctx, "upload issued", "upload_id", up.ID, "activity_id", act.ID, "awards", len(issued))
 	return nil
+}
+
+// notifications returns the jobs that tell people about an issued upload:
+// one message to each student who received a badge, however many badges
+// that was, then the organiser's summary and the learning advisor's copy.
+func notifications(uploadID string, plans []plannedAward) []Job {
+	jobs := []Job{UploadSummary{UploadID: uploadID}, UploadCopy{UploadID: uploadID}}
+	seen := make(map[string]bool, len(plans))
+	for _, p := range plans {
+		if seen[p.student.ID] {
+			continue
+		}
+		seen[p.student.ID] = true
+		jobs = append(jobs, AwardNotice{UploadID: uploadID, StudentID: p.student.ID})
+	}
+	return jobs
 }
 
 func (s *Service) issuedCredential(a *Award, p plannedAward) IssuedCredential {

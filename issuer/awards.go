@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 )
 
 // CredentialByID returns the public award behind a credential id. Anyone may
@@ -68,6 +69,9 @@ func (s *Service) Profile(ctx context.Context) (*Profile, error) {
 	return s.Store.Profile(ctx)
 }
 
+// hexColor matches a colour written as #rrggbb.
+var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
 // SetProfile replaces the issuer profile.
 func (s *Service) SetProfile(ctx context.Context, actor *User, p *Profile) error {
 	if err := requireAdmin(actor); err != nil {
@@ -82,6 +86,11 @@ func (s *Service) SetProfile(ctx context.Context, actor *User, p *Profile) error
 	}
 	if p.ImageURL != "" && !isWebURL(p.ImageURL) {
 		errs = append(errs, Invalidf("image", "%q is not an absolute http or https URL of the logo", p.ImageURL))
+	}
+	for _, c := range []struct{ field, value string }{{"color", p.Color}, {"accent_color", p.AccentColor}} {
+		if c.value != "" && !hexColor.MatchString(c.value) {
+			errs = append(errs, Invalidf(c.field, "%q is not a colour written as #rrggbb, such as #1f3a5f", c.value))
+		}
 	}
 	if a, err := mail.ParseAddress(p.Email); p.Email != "" && (err != nil || a.Address != p.Email) {
 		errs = append(errs, Invalidf("email", "%q is not an email address such as badges@example.edu", p.Email))

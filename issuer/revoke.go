@@ -55,7 +55,18 @@ func (s *Service) Revoke(ctx context.Context, actor *User, credentialID, reason 
 		"award": a.ID, "reason": reason, "status_list": a.Credential.StatusEntry.ListID, "status_index": a.Credential.StatusEntry.Index,
 	}))
 	s.logger().InfoContext(ctx, "credential revoked", "credential_id", credentialID, "award_id", a.ID, "by", r.By)
+	s.notifyRevocation(ctx, credentialID)
 	return a, nil
+}
+
+// notifyRevocation queues the student's notice of a revoked credential.
+// NOTE: the job is inserted after the revocation commits, not in its
+// transaction, so a crash between the two loses the notice; the
+// revocation itself stands and its failure to queue is logged.
+func (s *Service) notifyRevocation(ctx context.Context, credentialID string) {
+	if err := s.Store.Enqueue(ctx, RevocationNotice{CredentialID: credentialID}); err != nil {
+		s.logger().ErrorContext(ctx, "queue revocation notice", "credential_id", credentialID, "err", err)
+	}
 }
 
 // alreadyRevoked returns the ConflictError for an action on a revoked
@@ -137,6 +148,7 @@ func (s *Service) Correct(ctx context.Context, actor *User, credentialID string,
 	s.audit(ctx, actor, "credential.reissue", credentialID, auditJSON(map[string]any{
 		"award": a.ID, "reason": reason, "replaced_by": replaced[0].Credential.ID,
 	}))
+	s.notifyRevocation(ctx, credentialID)
 	return replaced[0], nil
 }
 

@@ -227,6 +227,25 @@ type Store interface {
 	// stops the walk and is returned.
 	EachStudentBadgeCount(ctx context.Context, fn func(*StudentBadgeCount) error) error
 
+	// Enqueue adds jobs to the job queue in a transaction of their own.
+	Enqueue(ctx context.Context, jobs ...Job) error
+	// Jobs lists queued jobs matching f, newest first.
+	Jobs(ctx context.Context, f JobFilter) ([]*JobRecord, error)
+
+	// CreateUploadRun inserts run and enqueues jobs in one transaction.
+	CreateUploadRun(ctx context.Context, run *UploadRun, jobs ...Job) error
+	// UploadRun returns an upload run with its original file.
+	UploadRun(ctx context.Context, id string) (*UploadRun, error)
+	// UpdateUploadRun stores the state, counts, upload id, result, error
+	// and UpdatedAt of run.
+	UpdateUploadRun(ctx context.Context, run *UploadRun) error
+
+	// AddOutboxMessage stores an email that could not be sent because no
+	// SMTP server is configured; an empty ID is set to a new UUID.
+	AddOutboxMessage(ctx context.Context, m *OutboxMessage) error
+	// OutboxMessages lists the outbox, newest first; limit 0 means 100.
+	OutboxMessages(ctx context.Context, limit int) ([]*OutboxMessage, error)
+
 	// Audit appends an entry to the audit log.
 	Audit(ctx context.Context, e *AuditEntry) error
 	AuditEntries(ctx context.Context, limit int) ([]*AuditEntry, error)
@@ -254,6 +273,10 @@ type StatusAllocator interface {
 // from fill's goroutine only.
 type UploadTx interface {
 	StatusAllocator
+
+	// Enqueue adds jobs to the job queue in the upload's transaction, so
+	// that they exist exactly when the upload does.
+	Enqueue(jobs ...Job) error
 
 	// Write inserts awards with their credentials. It fills in each
 	// award's empty ID, ActivityID (the upload's), UploadID, Status

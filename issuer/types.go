@@ -10,6 +10,11 @@ type Profile struct {
 	Email       string
 	Description string
 	ImageURL    string // logo; optional
+
+	// Color and AccentColor are the institution's colours as #rrggbb, used
+	// in the emails Laurel sends; empty means Laurel's defaults.
+	Color       string
+	AccentColor string
 	UpdatedAt   time.Time
 }
 

@@ -70,6 +70,8 @@ func setupProfileSet(fs *flag.FlagSet) func(context.Context, *env, *config.Confi
 	email := fs.String("email", "", "contact email of the issuer")
 	desc := fs.String("description", "", "one-line description of the issuer")
 	image := fs.String("image", "", "URL of the institution's logo")
+	color := fs.String("color", "", "the institution's main colour as #rrggbb, for the header of emails")
+	accent := fs.String("accent-color", "", "the institution's accent colour as #rrggbb, for links and buttons in emails")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 		if *name == "" {
 			return fmt.Errorf("%w: --name is required", errUsage)
@@ -80,7 +82,7 @@ func setupProfileSet(fs *flag.FlagSet) func(context.Context, *env, *config.Confi
 		}
 		defer a.Close()
 
-		p := &issuer.Profile{Name: *name, URL: *url, Email: *email, Description: *desc, ImageURL: *image}
+		p := &issuer.Profile{Name: *name, URL: *url, Email: *email, Description: *desc, ImageURL: *image, Color: *color, AccentColor: *accent}
 		if err := a.service.SetProfile(ctx, issuer.System, p); err != nil {
 			return err
 		}

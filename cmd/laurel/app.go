@@ -12,6 +12,7 @@ import (
 
 	"github.com/laurel-badges/laurel/internal/attendance"
 	"github.com/laurel-badges/laurel/internal/config"
+	"github.com/laurel-badges/laurel/internal/notify"
 	"github.com/laurel-badges/laurel/internal/store"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/keys"
@@ -26,6 +27,7 @@ type app struct {
 	db      *store.DB
 	keys    *keys.Ring
 	service *issuer.Service
+	notify  *notify.Notifier // made by notifier on first use
 }
 
 // openApp opens the store (applying pending migrations), loads or creates

@@ -42,7 +42,10 @@ func setupAward(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 			DryRun:      *dryRun,
 			Withhold:    splitList(*withhold),
 		}
+		bar := newProgress(e.stderr)
+		req.Progress = bar.update
 		res, err := a.service.ProcessUpload(ctx, issuer.System, req)
+		bar.finish()
 		if res != nil {
 			if *asJSON {
 				printJSON(e.stdout, res)

@@ -46,6 +46,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "", "run the HTTP server (API, credential pages, DID document)", setupServe},
+		{"worker", "", "run the background job workers (email, large uploads) without the HTTP server", setupWorker},
 		{"migrate", "", "apply pending database migrations", setupMigrate},
 		{"config", "", "print the effective configuration, secrets redacted", setupConfig},
 		{"user create", "", "create an admin or organiser account that signs in with a password", setupUserCreate},

@@ -42,9 +42,24 @@ func setupServe(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 	}
 }
 
-// serve runs the HTTP server on ln until ctx is cancelled, then shuts down
-// gracefully.
-func serve(ctx context.Context, a *app, ln net.Listener) error {
+// serve runs the job workers and the HTTP server on ln until ctx is
+// cancelled, then shuts both down gracefully.
+func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
+	runner, err := a.startJobs(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() { err = errors.Join(err, a.stopJobs(ctx, runner)) }()
+
+	// Sign-in links go out at once through the notifier rather than as
+	// jobs, because a link is a secret that should not be stored in a job
+	// and it expires long before a retry would run.
+	notifier, err := a.notifier()
+	if err != nil {
+		return err
+	}
+
 	srv := &web.Server{
 		Service:   a.service,
 		Keys:      a.keys,
@@ -53,7 +68,8 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		Logger:    a.log,
 		Logos:     &artefact.LogoFetcher{},
 
-		SignInLinks:            mailNotConfigured{},
+		SignInLinks:            notifier,
+		UploadProgress:         runner.Progress(),
 		VerifyRateLimit:        a.cfg.VerifyPerMinute,
 		LinkedInOrganizationID: a.cfg.LinkedInOrganizationID,
 	}
@@ -127,14 +143,6 @@ func deleteStaleSessions(ctx context.Context, a *app) {
 		case <-t.C:
 		}
 	}
-}
-
-// mailNotConfigured stands in for the mail sender until SMTP is set up:
-// every sign-in link request fails with an error that the server logs.
-type mailNotConfigured struct{}
-
-func (mailNotConfigured) SendSignInLink(context.Context, string, string, string) error {
-	return errors.New("sign-in link not sent: mail is not configured on this server")
 }
 
 // templateWriter adapts internal/attendance's template writers to the web server.

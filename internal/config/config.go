@@ -7,12 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	netmail "net/mail"
 	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/laurel-badges/laurel/internal/fonts"
+
+	"github.com/laurel-badges/laurel/internal/mail"
 )
 
 // Config is the effective configuration of one laurel command.
@@ -44,6 +47,11 @@ type Config struct {
 	// LinkedInOrganizationID is the institution's numeric LinkedIn company
 	// id for "Add to profile" links; empty means the name is sent instead.
 	LinkedInOrganizationID string
+
+	SMTPURL          string // smtp://user:pass@host:port (STARTTLS) or smtps://…; empty keeps messages in the outbox
+	SMTPPasswordFile string // file holding the SMTP password, which replaces the URL's
+	MailFrom         string // From address of every message
+	AdvisorEmail     string // learning advisor's address for upload copies; empty means the issuer profile's email
 }
 
 // setting describes one option once, so that the flag, the environment
@@ -72,6 +80,11 @@ var settings = []setting{
 	{"promotion-remark-file", "file with the Go text/template of the promotion remark shown to organisers; empty means the built-in wording", "", func(c *Config) *string { return &c.PromotionRemarkFile }, false},
 	{"font-dir", "folder of the TrueType fonts for PDF certificates and PNG badges, as the Debian packages fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback and fonts-nanum install them", fonts.DefaultDir, func(c *Config) *string { return &c.FontDir }, false},
 	{"linkedin-organization-id", "numeric LinkedIn company id of the institution for \"Add to profile\" links; empty means the institution's name is sent", "", func(c *Config) *string { return &c.LinkedInOrganizationID }, false},
+
+	{"smtp-url", "SMTP server: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); empty keeps messages in the outbox that admins read", "", func(c *Config) *string { return &c.SMTPURL }, true},
+	{"smtp-password-file", "file with the SMTP password, used instead of a password in --smtp-url", "", func(c *Config) *string { return &c.SMTPPasswordFile }, false},
+	{"mail-from", "From address of messages, e.g. \"Badges <badges@college.example.edu>\"; required with --smtp-url", "", func(c *Config) *string { return &c.MailFrom }, false},
+	{"advisor-email", "learning advisor's address, which gets a copy of every attendance upload; empty means the issuer profile's email", "", func(c *Config) *string { return &c.AdvisorEmail }, false},
 }
 
 // EnvName returns the environment variable of a flag name.
@@ -111,6 +124,16 @@ func (c *Config) Validate() error {
 	case "RS256", "ES256", "EdDSA":
 	default:
 		errs = append(errs, fmt.Errorf("--signing-alg %q: use RS256, ES256 or EdDSA", c.SigningAlg))
+	}
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseSMTPURL(c.SMTPURL, c.SMTPPasswordFile, c.MailFrom); err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-url: %w", err))
+		}
+	}
+	if c.AdvisorEmail != "" {
+		if _, err := netmail.ParseAddress(c.AdvisorEmail); err != nil {
+			errs = append(errs, fmt.Errorf("--advisor-email %q is not an email address; give one such as advisor@college.example.edu", c.AdvisorEmail))
+		}
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -52,6 +52,10 @@ func TestValidate(t *testing.T) {
 		{"negative rate limit", func(c *Config) { c.VerifyRateLimit = "-5" }, "--verify-rate-limit"},
 		{"LinkedIn id", func(c *Config) { c.LinkedInOrganizationID = "1337" }, ""},
 		{"LinkedIn name as id", func(c *Config) { c.LinkedInOrganizationID = "example-university" }, "--linkedin-organization-id"},
+
+		{"smtp url without from", func(c *Config) { c.SMTPURL = "smtp://mail.example.edu" }, "LAUREL_MAIL_FROM is missing"},
+		{"bad smtp scheme", func(c *Config) { c.SMTPURL, c.MailFrom = "imap://mail.example.edu", "a@example.edu" }, "--smtp-url"},
+		{"bad advisor email", func(c *Config) { c.AdvisorEmail = "advisor" }, "--advisor-email"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,5 +140,20 @@ func TestHelpRedactsPasswordFromEnvironment(t *testing.T) {
 	}
 	if !strings.Contains(help.String(), "postgres://laurel:redacted@127.0.0.1:5432/laurel") {
 		t.Errorf("the help does not show the redacted URL:\n%s", help.String())
+	}
+}
+
+func TestWriteRedactsSMTPPassword(t *testing.T) {
+	c := Config{SMTPURL: "smtps://badges:mail-s3cret@smtp.example.edu:465", MailFrom: "badges@example.edu"}
+	var b bytes.Buffer
+	if err := c.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "mail-s3cret") {
+		t.Errorf("SMTP password leaked:\n%s", out)
+	}
+	if !strings.Contains(out, "LAUREL_SMTP_URL=smtps://badges:redacted@smtp.example.edu:465") {
+		t.Errorf("redacted SMTP URL missing:\n%s", out)
 	}
 }

@@ -50,6 +50,18 @@ func migratedTestDB(tb testing.TB, databaseURL string) *DB {
 	return db
 }
 
+// schemaTestDB opens databaseURL and applies Laurel's migrations without
+// River's, which take about a second on PostgreSQL and which only the job
+// cases of the conformance suite need.
+func schemaTestDB(tb testing.TB, databaseURL string) *DB {
+	tb.Helper()
+	db := openTestDB(tb, databaseURL)
+	if _, err := db.migrateSchema(tb.Context()); err != nil {
+		tb.Fatalf("migrate schema: %v", err)
+	}
+	return db
+}
+
 // forEachDatabase runs test as a subtest per dialect.
 func forEachDatabase(t *testing.T, test func(t *testing.T, newURL func(tb testing.TB) string)) {
 	for _, td := range testDatabases {

@@ -63,11 +63,24 @@ func (db *DB) migrations() ([]migration, error) {
 }
 
 // Migrate applies the pending migrations in order, each in its own
-// transaction, and records each in the schema_migrations table. It returns
-// how many it applied. Several processes may run it at once: each file is
+// transaction, and records each in the schema_migrations table. Then it
+// applies River's migrations for the job queue, which River records in its
+// own river_migration table. It returns how many of its own it applied. Several processes may run it at once: each file is
 // applied once. It returns an error wrapping ErrSchemaTooNew, and applies
 // nothing, when the database has a version this build does not know.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	applied, err = db.migrateSchema(ctx)
+	if err != nil {
+		return applied, err
+	}
+	if err := db.migrateRiver(ctx); err != nil {
+		return applied, fmt.Errorf("migrate %s: %w", db.display, err)
+	}
+	return applied, nil
+}
+
+// migrateSchema applies Laurel's own migrations and returns how many.
+func (db *DB) migrateSchema(ctx context.Context) (applied int, err error) {
 	ms, err := db.migrations()
 	if err != nil {
 		return 0, err

@@ -109,6 +109,14 @@ func TestMigrate(t *testing.T) {
 			if err := db.CheckSchema(t.Context()); err != nil {
 				t.Errorf("CheckSchema: %v", err)
 			}
+
+			var riverJobs bool
+			if err := db.conn().queryRow(t.Context(), db.dialect.tableExists, "river_job").Scan(&riverJobs); err != nil {
+				t.Fatalf("look up river_job: %v", err)
+			}
+			if !riverJobs {
+				t.Error("Migrate did not create River's river_job table")
+			}
 		})
 
 		t.Run("too new refused", func(t *testing.T) {

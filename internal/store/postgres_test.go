@@ -12,6 +12,9 @@ import (
 func TestPostgresStore(t *testing.T) {
 	postgresBaseURL(t)
 	storetest.Run(t, func(t *testing.T) issuer.Store {
+		return schemaTestDB(t, postgresTestURL(t))
+	})
+	storetest.RunJobs(t, func(t *testing.T) issuer.Store {
 		return migratedTestDB(t, postgresTestURL(t))
 	})
 }

@@ -15,6 +15,8 @@ SELECT
 	email,
 	description,
 	image_url,
+	color,
+	accent_color,
 	updated_at
 FROM issuer_profile
 WHERE id = 1`
@@ -26,6 +28,8 @@ WHERE id = 1`
 		&p.Email,
 		&p.Description,
 		&p.ImageURL,
+		&p.Color,
+		&p.AccentColor,
 		timeDest(&p.UpdatedAt),
 	)
 	if err != nil {
@@ -47,14 +51,18 @@ INSERT INTO issuer_profile (
 	email,
 	description,
 	image_url,
+	color,
+	accent_color,
 	updated_at
-) VALUES (1, ?, ?, ?, ?, ?, ?)
+) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	name = excluded.name,
 	url = excluded.url,
 	email = excluded.email,
 	description = excluded.description,
 	image_url = excluded.image_url,
+	color = excluded.color,
+	accent_color = excluded.accent_color,
 	updated_at = excluded.updated_at`
 
 	_, err := db.conn().exec(ctx, q,
@@ -63,6 +71,8 @@ ON CONFLICT (id) DO UPDATE SET
 		p.Email,
 		p.Description,
 		p.ImageURL,
+		p.Color,
+		p.AccentColor,
 		db.dialect.timeArg(p.UpdatedAt),
 	)
 	if err != nil {

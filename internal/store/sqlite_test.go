@@ -9,6 +9,9 @@ import (
 
 func TestSQLiteStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) issuer.Store {
+		return schemaTestDB(t, sqliteTestURL(t))
+	})
+	storetest.RunJobs(t, func(t *testing.T) issuer.Store {
 		return migratedTestDB(t, sqliteTestURL(t))
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/riverqueue/river"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -41,6 +42,10 @@ type DB struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared statements of hot read paths, by query
+
+	riverOnce sync.Once
+	river     *river.Client[*sql.Tx] // inserts and lists jobs; runs none
+	riverErr  error
 }
 
 var _ issuer.Store = (*DB)(nil)

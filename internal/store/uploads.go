@@ -48,7 +48,7 @@ func (db *DB) RecordUpload(ctx context.Context, u *issuer.Upload, fill func(tx i
 		}
 
 		var err error
-		count, err = writeAwards(ctx, c, u, t, fill)
+		count, err = db.writeAwards(ctx, c, u, t, fill)
 		if err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func insertSQL(table string, columns []string, rows int) string {
 
 // writeAwards calls fill with the upload's transaction and returns how
 // many awards it inserted.
-func writeAwards(ctx context.Context, c conn, u *issuer.Upload, t time.Time, fill func(tx issuer.UploadTx) error) (int, error) {
+func (db *DB) writeAwards(ctx context.Context, c conn, u *issuer.Upload, t time.Time, fill func(tx issuer.UploadTx) error) (int, error) {
 	awardStmt, err := c.prepare(ctx, insertSQL("awards", awardInsertColumns, awardChunk))
 	if err != nil {
 		return 0, fmt.Errorf("prepare award insert: %w", err)
@@ -154,7 +154,7 @@ func writeAwards(ctx context.Context, c conn, u *issuer.Upload, t time.Time, fil
 	}
 	defer credentialStmt.Close()
 
-	w := &uploadTx{ctx: ctx, c: c, awardStmt: awardStmt, credentialStmt: credentialStmt, upload: u, now: t}
+	w := &uploadTx{db: db, ctx: ctx, c: c, awardStmt: awardStmt, credentialStmt: credentialStmt, upload: u, now: t}
 	fillErr := fill(w)
 
 	// A write error wins: fill may have returned nil after ignoring it, and
@@ -170,6 +170,7 @@ func writeAwards(ctx context.Context, c conn, u *issuer.Upload, t time.Time, fil
 
 // uploadTx is the issuer.UploadTx of RecordUpload.
 type uploadTx struct {
+	db             *DB
 	ctx            context.Context
 	c              conn
 	awardStmt      *sql.Stmt // inserts exactly awardChunk awards

@@ -15,6 +15,8 @@ type profileView struct {
 	Email       string    `json:"email,omitempty"`
 	Description string    `json:"description,omitempty"`
 	ImageURL    string    `json:"image_url,omitempty"`
+	Color       string    `json:"color,omitempty"`
+	AccentColor string    `json:"accent_color,omitempty"`
 	UpdatedAt   time.Time `json:"updated_at,omitzero"`
 }
 
@@ -25,12 +27,14 @@ type profileInput struct {
 	Email       string `json:"email"`
 	Description string `json:"description"`
 	ImageURL    string `json:"image_url"`
+	Color       string `json:"color"`        // #rrggbb, used in emails
+	AccentColor string `json:"accent_color"` // #rrggbb, for links and buttons in emails
 }
 
 func newProfileView(p *issuer.Profile) profileView {
 	return profileView{
 		Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description,
-		ImageURL: p.ImageURL, UpdatedAt: p.UpdatedAt,
+		ImageURL: p.ImageURL, Color: p.Color, AccentColor: p.AccentColor, UpdatedAt: p.UpdatedAt,
 	}
 }
 
@@ -54,6 +58,7 @@ func (s *Server) putProfile(w http.ResponseWriter, r *http.Request) {
 	p := &issuer.Profile{
 		Name: strings.TrimSpace(in.Name), URL: strings.TrimSpace(in.URL), Email: strings.TrimSpace(in.Email),
 		Description: strings.TrimSpace(in.Description), ImageURL: strings.TrimSpace(in.ImageURL),
+		Color: strings.TrimSpace(in.Color), AccentColor: strings.TrimSpace(in.AccentColor),
 	}
 	if err := s.Service.SetProfile(r.Context(), currentUser(r), p); err != nil {
 		s.writeError(w, r, err)

@@ -96,6 +96,16 @@ type Server struct {
 	// id for "Add to profile" links; empty sends the institution's name.
 	LinkedInOrganizationID string
 
+	// BackgroundUploadBytes is the attendance file size from which a
+	// non-dry-run upload is issued by a background job and answered with
+	// 202 at once; 0 means DefaultBackgroundUploadBytes. The query
+	// parameter background=true sends a smaller file to the job too.
+	BackgroundUploadBytes int64
+
+	// UploadProgress, when not nil, gives the live progress of background
+	// uploads that this process issues.
+	UploadProgress UploadProgress
+
 	log            *slog.Logger
 	secureCookies  bool // the base URL is https
 	signInLimits   *signInLimits
@@ -245,6 +255,10 @@ func (s *Server) apiRoutes(r chi.Router) {
 
 	r.Get("/profile", s.getProfile)
 	r.Put("/profile", s.putProfile)
+
+	r.Get("/upload-runs/{id}", s.getUploadRun)
+	r.Get("/jobs", s.listJobs)
+	r.Get("/outbox", s.listOutbox)
 }
 
 // crossOriginProtection rejects unsafe cross-origin requests sent by

@@ -42,6 +42,8 @@ func newUploadView(u *issuer.Upload) uploadView {
 // uploadAttendance checks an attendance file and, unless it is a dry run,
 // issues its awards. Dry runs return 200 with the preview, real runs 201
 // with the outcome, and files with blocking problems 422 with every problem.
+// A large file, or one sent with background=true, is queued instead: the
+// response is 202 with the upload run, whose status_url reports progress.
 func (s *Server) uploadAttendance(w http.ResponseWriter, r *http.Request) {
 	req, err := s.readUploadForm(w, r)
 	if err != nil {
@@ -49,6 +51,16 @@ func (s *Server) uploadAttendance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.ActivityID = chi.URLParam(r, "id")
+
+	background, err := queryBool("background", r.URL.Query().Get("background"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !req.DryRun && (background || int64(len(req.Data)) >= s.backgroundUploadBytes()) {
+		s.startUploadRun(w, r, req)
+		return
+	}
 
 	res, err := s.Service.ProcessUpload(r.Context(), currentUser(r), req)
 	if err != nil && res != nil && errors.Is(err, issuer.ErrInvalid) {
@@ -67,6 +79,13 @@ func (s *Server) uploadAttendance(w http.ResponseWriter, r *http.Request) {
 	s.metrics.issued.Add(float64(len(res.Credentials)))
 	w.Header().Set("Location", "/api/v1/uploads/"+res.UploadID)
 	writeJSON(w, http.StatusCreated, res)
+}
+
+func (s *Server) backgroundUploadBytes() int64 {
+	if s.BackgroundUploadBytes > 0 {
+		return s.BackgroundUploadBytes
+	}
+	return DefaultBackgroundUploadBytes
 }
 
 // readUploadForm streams the multipart body: the file field "file", an

@@ -22,6 +22,8 @@ var profileCases = []testCase{
 			Email:       "badges@college.example.edu",
 			Description: "A college that issues badges.",
 			ImageURL:    "https://college.example.edu/logo.png",
+			Color:       "#7a0019",
+			AccentColor: "#0b6e4f",
 			UpdatedAt:   t0,
 		}
 		requireNoError(t, "SetProfile", s.SetProfile(t.Context(), want))

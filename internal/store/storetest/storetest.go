@@ -20,10 +20,7 @@ import (
 // with the case's t. It must return an empty, migrated store that no other
 // case uses, and close it in a t.Cleanup.
 func Run(t *testing.T, open func(t *testing.T) issuer.Store) {
-	groups := []struct {
-		name  string
-		cases []testCase
-	}{
+	groups := []caseGroup{
 		{"Profile", profileCases},
 		{"Achievements", achievementCases},
 		{"Students", studentCases},
@@ -44,11 +41,31 @@ func Run(t *testing.T, open func(t *testing.T) issuer.Store) {
 		{"Awards", awardCases},
 		{"StatusLists", statusCases},
 		{"Credentials", credentialCases},
+		{"Outbox", outboxCases},
 		{"Audit", auditCases},
 		{"Reports", reportCases},
 		{"Ping", pingCases},
 	}
 
+	runGroups(t, groups, open)
+}
+
+// RunJobs runs the cases that use the job queue, whose store must also
+// have River's tables.
+func RunJobs(t *testing.T, open func(t *testing.T) issuer.Store) {
+	runGroups(t, []caseGroup{
+		{"Jobs", jobCases},
+		{"UploadRuns", uploadRunCases},
+	}, open)
+}
+
+// caseGroup is a named list of cases, run as one parallel subtest.
+type caseGroup struct {
+	name  string
+	cases []testCase
+}
+
+func runGroups(t *testing.T, groups []caseGroup, open func(t *testing.T) issuer.Store) {
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
 			t.Parallel()
