@@ -286,6 +286,32 @@ func (s *Service) ConfirmUpload(ctx context.Context, actor *User, pendingID stri
 	return res, nil
 }
 
+// PendingUpload returns a kept file that actor previewed, so that the
+// caller can choose between ConfirmUpload and ConfirmUploadInBackground.
+func (s *Service) PendingUpload(ctx context.Context, actor *User, pendingID string) (*PendingUpload, error) {
+	return s.pendingUpload(ctx, actor, pendingID)
+}
+
+// ConfirmUploadInBackground queues the issuing of a kept attendance file,
+// leaving out the students in withhold, and removes the kept file, because
+// the run stores its own copy. Problems in the file end the run as failed.
+func (s *Service) ConfirmUploadInBackground(ctx context.Context, actor *User, pendingID string, withhold []string) (*UploadRun, error) {
+	p, err := s.pendingUpload(ctx, actor, pendingID)
+	if err != nil {
+		return nil, err
+	}
+	run, err := s.StartUploadRun(ctx, actor, p.request(false, withhold))
+	if err != nil {
+		return nil, err
+	}
+
+	if err := s.Store.DeletePendingUpload(ctx, p.ID); err != nil {
+		// The run is queued; a leftover file only expires later.
+		s.logger().ErrorContext(ctx, "delete queued pending upload", "pending_upload", p.ID, "err", err)
+	}
+	return run, nil
+}
+
 // pendingUpload returns a kept file that actor previewed. Another user's
 // file is ErrNotFound, so that its id reveals nothing.
 func (s *Service) pendingUpload(ctx context.Context, actor *User, id string) (*PendingUpload, error) {

@@ -106,3 +106,34 @@ func TestBrowserAdminDownloadsExport(t *testing.T) {
 		t.Errorf("downloaded %d records starting %q, want the header and 3 awards", len(records), records[0])
 	}
 }
+
+func TestBrowserAdminReadsOutbox(t *testing.T) {
+	ts := newTestServer(t)
+	msg := &issuer.OutboxMessage{
+		Kind: "upload_summary", To: []string{"organiser@example.edu"}, Subject: "Badges issued for CV clinic",
+		Text: "3 badges were issued to 3 students.\nSee https://badges.example.edu/organiser/uploads/1 for the list.",
+		HTML: "<p>3 badges</p>",
+	}
+	if err := ts.db.AddOutboxMessage(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, ts.URL)
+	b.signInAs(ts, &issuer.Principal{User: ts.admin.user})
+
+	b.open("/admin/outbox", "outbox")
+	if got := b.text("main td a"); got != "Badges issued for CV clinic" {
+		t.Errorf("listed subject = %q", got)
+	}
+
+	messages, err := ts.db.OutboxMessages(context.Background(), 1)
+	if err != nil || len(messages) != 1 {
+		t.Fatalf("outbox messages = %v, %v", messages, err)
+	}
+	b.open("/admin/outbox/"+messages[0].ID, "outbox-message")
+	if got := b.text("main h2"); got != "Badges issued for CV clinic" {
+		t.Errorf("message heading = %q", got)
+	}
+	if got := b.text("pre.message-text"); !strings.Contains(got, "3 badges were issued") {
+		t.Errorf("message body = %q", got)
+	}
+}

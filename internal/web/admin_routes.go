@@ -29,4 +29,8 @@ func (s *Server) adminPageRoutes(r chi.Router) {
 	r.Get("/exports/{file}", s.exportFile)
 
 	r.Get("/audit", s.auditPage)
+
+	r.Get("/jobs", s.adminJobsPage)
+	r.Get("/outbox", s.adminOutboxPage)
+	r.Get("/outbox/{id}", s.adminOutboxPage)
 }

@@ -42,6 +42,17 @@ type faultyStore struct {
 	// frozenKeys, when set, is what SigningKeys returns, until an upload
 	// fails with issuer.ErrKeyRevoked.
 	frozenKeys atomic.Pointer[[]*issuer.SigningKey]
+
+	// jobs, when set, is what Jobs returns, so that page tests can show
+	// failed jobs without running workers against a rejecting SMTP server.
+	jobs atomic.Pointer[[]*issuer.JobRecord]
+}
+
+func (f *faultyStore) Jobs(ctx context.Context, filter issuer.JobFilter) ([]*issuer.JobRecord, error) {
+	if jobs := f.jobs.Load(); jobs != nil {
+		return *jobs, nil
+	}
+	return f.Store.Jobs(ctx, filter)
 }
 
 func (f *faultyStore) SigningKeys(ctx context.Context) ([]*issuer.SigningKey, error) {

@@ -90,6 +90,8 @@ var navByRole = map[issuer.Role][]NavLink{
 		{Href: "/admin/keys", Label: "Keys"},
 		{Href: "/admin/audit", Label: "Audit log"},
 		{Href: "/admin/transcripts", Label: "Transcript requests"},
+		{Href: "/admin/jobs", Label: "Failed jobs"},
+		{Href: "/admin/outbox", Label: "Outbox"},
 	},
 	issuer.RoleOrganiser: {
 		{Href: "/organiser/", Label: "My activities"},

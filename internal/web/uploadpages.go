@@ -125,7 +125,18 @@ func (s *Server) confirmUploadPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	withhold := r.PostForm["withhold"]
-	res, err := s.Service.ConfirmUpload(r.Context(), sessionUser(r), chi.URLParam(r, "id"), withhold)
+	pendingID := chi.URLParam(r, "id")
+	p, err := s.Service.PendingUpload(r.Context(), sessionUser(r), pendingID)
+	if err != nil {
+		s.renderServiceError(w, r, err)
+		return
+	}
+	if int64(len(p.Data)) >= s.backgroundUploadBytes() {
+		s.confirmUploadInBackground(w, r, pendingID, withhold)
+		return
+	}
+
+	res, err := s.Service.ConfirmUpload(r.Context(), sessionUser(r), pendingID, withhold)
 	if errors.Is(err, issuer.ErrInvalid) {
 		s.logError(r, http.StatusUnprocessableEntity, err)
 		s.renderPreview(w, r, http.StatusUnprocessableEntity, withhold, "Nothing was issued: "+validationMessage(err)+".")
@@ -138,6 +149,17 @@ func (s *Server) confirmUploadPage(w http.ResponseWriter, r *http.Request) {
 
 	s.metrics.issued.Add(float64(len(res.Credentials)))
 	s.redirect(w, r, "/organiser/uploads/"+res.UploadID, "success", uploadSummary(res.Counts))
+}
+
+// confirmUploadInBackground queues a large kept file for a background job
+// and sends the organiser to the run's progress page.
+func (s *Server) confirmUploadInBackground(w http.ResponseWriter, r *http.Request, pendingID string, withhold []string) {
+	run, err := s.Service.ConfirmUploadInBackground(r.Context(), sessionUser(r), pendingID, withhold)
+	if err != nil {
+		s.renderServiceError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/upload-runs/"+run.ID, http.StatusSeeOther)
 }
 
 // uploadSummary writes the counts of an issued upload as one sentence.
