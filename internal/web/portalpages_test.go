@@ -223,6 +223,19 @@ func TestStudentPagesAndConsent(t *testing.T) {
 
 	badge := ts.page(t, c, "/student/badges/"+mine.ID, nil).wantStatus(t, http.StatusOK)
 	badge.wantBodyContains(t, ts.URL+"/credentials/"+mine.Credential.ID)
+	for _, link := range []string{
+		"/credentials/" + mine.Credential.ID + "/certificate.pdf",
+		"/credentials/" + mine.Credential.ID + "/qr.png",
+		"/credentials/" + mine.Credential.ID + "/badge.svg",
+		"https://www.linkedin.com/profile/add?",
+	} {
+		badge.wantBodyContains(t, `href="`+link)
+	}
+	if got := ts.page(t, c, "/credentials/"+mine.Credential.ID+"/qr.png", nil).StatusCode; got != http.StatusOK {
+		t.Errorf("QR code linked from the badge page: status %d, want 200", got)
+	}
+	home.wantBodyContains(t, `href="/student/transcript.pdf"`)
+	home.wantBodyContains(t, `href="/student/archive.zip"`)
 
 	other := ts.page(t, c, "/student/badges/"+theirs.ID, nil)
 	if other.StatusCode != http.StatusForbidden {

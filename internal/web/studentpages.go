@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -71,20 +72,43 @@ func (s *Server) studentBadgePage(w http.ResponseWriter, r *http.Request) {
 	}
 
 	url := s.Service.URLs.Credential(b.Award.Credential.ID)
-	d := studentBadgeData{Badge: b, CredentialURL: url, Share: s.shareLinks(b, url)}
+	d := studentBadgeData{Badge: b, CredentialURL: url, Share: s.shareLinks(r.Context(), b, url)}
 	s.render(w, r, http.StatusOK, "student/badge.html", d)
 }
 
 // shareLinks lists the ways to share a badge: its public page, the signed
-// credential for wallets and verifiers, and email.
-func (s *Server) shareLinks(b *issuer.StudentBadge, url string) []shareLink {
+// credential for wallets and verifiers, the baked image, the QR code and
+// the certificate, LinkedIn and email.
+func (s *Server) shareLinks(ctx context.Context, b *issuer.StudentBadge, url string) []shareLink {
 	path := "/credentials/" + b.Award.Credential.ID
-	return []shareLink{
+	links := []shareLink{
 		{Label: "Open the public badge page", Href: path, Hint: "Anyone with this link sees the badge and whether it is valid."},
-		{Label: "Download the signed credential (JWT)", Href: path + "?format=jwt", Hint: "For digital wallets and verifiers."},
-		{Label: "Download the credential as JSON", Href: path + "?format=json", Hint: "The Open Badges 3.0 credential itself."},
-		{Label: "Share by email", Href: "mailto:?subject=" + mailtoEscape("My digital badge: "+b.Achievement.Name) + "&body=" + mailtoEscape(url)},
+		{Label: "Download the PDF certificate", Href: path + "/certificate.pdf", Hint: "A4, with a QR code; the signed credential is attached to the file."},
 	}
+
+	// A badge with its own SVG image has no PNG version, and a PNG image
+	// has no SVG version: offer only the baked image that exists.
+	if b.Achievement.Image.ContentType == "image/png" {
+		links = append(links, shareLink{Label: "Download the badge image (PNG)", Href: path + "/badge.png", Hint: "The signed credential is baked into the image, so it verifies on its own."})
+	} else {
+		links = append(links, shareLink{Label: "Download the badge image (SVG)", Href: path + "/badge.svg", Hint: "The signed credential is baked into the image, so it verifies on its own."})
+	}
+
+	links = append(links,
+		shareLink{Label: "Download the QR code (PNG)", Href: path + "/qr.png", Hint: "For posters and CVs; it holds the link to this badge."},
+		shareLink{Label: "Download the signed credential (JWT)", Href: path + "?format=jwt", Hint: "For digital wallets and verifiers."},
+		shareLink{Label: "Download the credential as JSON", Href: path + "?format=json", Hint: "The Open Badges 3.0 credential itself."},
+	)
+
+	linkedIn, err := s.linkedInURL(ctx, b.Award)
+	if err != nil {
+		// The other share options still work; the page shows them without LinkedIn.
+		s.log.WarnContext(ctx, "build LinkedIn link", "award_id", b.Award.ID, "err", err)
+	} else {
+		links = append(links, shareLink{Label: "Add to your LinkedIn profile", Href: linkedIn, Hint: "Opens LinkedIn with the certification filled in."})
+	}
+
+	return append(links, shareLink{Label: "Share by email", Href: "mailto:?subject=" + mailtoEscape("My digital badge: "+b.Achievement.Name) + "&body=" + mailtoEscape(url)})
 }
 
 // studentActivitiesPage handles GET /student/activities.
