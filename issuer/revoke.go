@@ -39,7 +39,7 @@ func (s *Service) Revoke(ctx context.Context, actor *User, credentialID, reason 
 	}
 
 	r := Revocation{At: s.now(), Reason: reason, By: actorName(actor)}
-	err = s.Store.RevokeCredential(ctx, credentialID, r)
+	err = s.Store.RevokeCredential(ctx, credentialID, r, RevocationNotice{CredentialID: credentialID})
 	if errors.Is(err, ErrConflict) {
 		return nil, Conflictf("credential %s was revoked at the same time by another request; nothing more to do", credentialID)
 	}
@@ -55,14 +55,14 @@ func (s *Service) Revoke(ctx context.Context, actor *User, credentialID, reason 
 		"award": a.ID, "reason": reason, "status_list": a.Credential.StatusEntry.ListID, "status_index": a.Credential.StatusEntry.Index,
 	}))
 	s.logger().InfoContext(ctx, "credential revoked", "credential_id", credentialID, "award_id", a.ID, "by", r.By)
-	s.notifyRevocation(ctx, credentialID)
 	return a, nil
 }
 
-// notifyRevocation queues the student's notice of a revoked credential.
-// NOTE: the job is inserted after the revocation commits, not in its
-// transaction, so a crash between the two loses the notice; the
-// revocation itself stands and its failure to queue is logged.
+// notifyRevocation queues the student's notice of a credential replaced by
+// a correction. Revoke inserts its notice in the revocation's transaction.
+// NOTE: a correction's notice is inserted after the replacement commits,
+// so a crash between the two loses the notice; the correction itself
+// stands and its failure to queue is logged.
 func (s *Service) notifyRevocation(ctx context.Context, credentialID string) {
 	if err := s.Store.Enqueue(ctx, RevocationNotice{CredentialID: credentialID}); err != nil {
 		s.logger().ErrorContext(ctx, "queue revocation notice", "credential_id", credentialID, "err", err)

@@ -193,7 +193,9 @@ type Store interface {
 	// its award's status to revoked. The credential's status list gets a
 	// new revision and r.At as its time of change. It returns ErrNotFound
 	// for an unknown credential and ErrConflict for one revoked already.
-	RevokeCredential(ctx context.Context, credentialID string, r Revocation) error
+	// The jobs are inserted in the same transaction, so that a revocation
+	// and the notice it sends commit together or not at all.
+	RevokeCredential(ctx context.Context, credentialID string, r Revocation, jobs ...Job) error
 
 	// StatusList returns a status list without its bits.
 	StatusList(ctx context.Context, id string) (*StatusList, error)

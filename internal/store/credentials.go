@@ -15,8 +15,8 @@ import (
 // status list a new revision with r.At as its time of change, in one
 // transaction. A zero r.At is set to the current time. It returns
 // ErrNotFound for an unknown credential and ErrConflict for one that is
-// revoked already.
-func (db *DB) RevokeCredential(ctx context.Context, credentialID string, r issuer.Revocation) error {
+// revoked already. The jobs are inserted in the same transaction.
+func (db *DB) RevokeCredential(ctx context.Context, credentialID string, r issuer.Revocation, jobs ...issuer.Job) error {
 	stamp(&r.At, now())
 	err := db.withTx(ctx, func(c conn) error {
 		awardID, listID, err := revokeCredential(ctx, c, credentialID, r)
@@ -32,7 +32,10 @@ WHERE id = ?
 		if _, err := c.exec(ctx, revokeAward, awardID, credentialID); err != nil {
 			return storeError("revoke award "+awardID, err)
 		}
-		return touchStatusList(ctx, c, listID, r.At)
+		if err := touchStatusList(ctx, c, listID, r.At); err != nil {
+			return err
+		}
+		return db.enqueueTx(ctx, c, jobs)
 	})
 	if err != nil {
 		return fmt.Errorf("revoke credential %s: %w", credentialID, err)

@@ -54,6 +54,25 @@ var jobCases = []testCase{
 		requireNoError(t, "list jobs", err)
 		assertEqual(t, "job count", len(jobs), 0)
 	}},
+	{"revocation enqueues in its transaction", func(t *testing.T, s issuer.Store) {
+		f := newUploadFixture(t, s, 1)
+		a := newAward(f.activity, f.students[0], f.achievements[0])
+		recordWithStatus(t, s, f.activity, a)
+		notice := issuer.RevocationNotice{CredentialID: a.Credential.ID}
+
+		requireNoError(t, "RevokeCredential", s.RevokeCredential(t.Context(), a.Credential.ID, revocation(1, "wrong student"), notice))
+		err := s.RevokeCredential(t.Context(), a.Credential.ID, revocation(2, "again"), notice)
+		assertErrorIs(t, "second RevokeCredential", err, issuer.ErrConflict)
+
+		jobs, err := s.Jobs(t.Context(), issuer.JobFilter{States: []issuer.JobState{"available"}})
+		requireNoError(t, "list jobs", err)
+		if len(jobs) != 1 {
+			t.Fatalf("got %d jobs, want 1: the rejected second revocation must queue nothing", len(jobs))
+		}
+		var got issuer.RevocationNotice
+		requireNoError(t, "decode args", json.Unmarshal(jobs[0].Args, &got))
+		assertEqual(t, "notice", got, notice)
+	}},
 	{"enqueue alone", func(t *testing.T, s issuer.Store) {
 		requireNoError(t, "enqueue", s.Enqueue(t.Context(), issuer.RevocationNotice{CredentialID: "c-1"}))
 
