@@ -18,7 +18,7 @@ import (
 type BadgeFit struct {
 	Achievement *Achievement
 	Fits        bool   // the activity is long enough for the badge
-	Reason      string // why it does not fit; empty when it fits
+	Reason      string // reason the badge does not fit; empty when it fits
 }
 
 // BadgeGuidance lists every catalogue badge with whether an activity of
@@ -143,7 +143,7 @@ const DefaultPromotionRemark = `Participants who meet the attendance requirement
 	`{{range $i, $b := .Badges}}{{if $i}}{{if last $i $.Badges}} and {{else}}, {{end}}{{end}}"{{$b.Name}}" ({{$b.Code}}){{end}} ` +
 	`of the {{.IssuerName}} Digital Badges Scheme.`
 
-// PromotionData is what a promotion remark template receives.
+// PromotionData is the data of a promotion remark template.
 type PromotionData struct {
 	IssuerName string
 	Activity   *Activity
@@ -175,7 +175,7 @@ func ParsePromotionRemark(text string) (*template.Template, error) {
 
 var defaultPromotionTemplate = template.Must(template.New("promotion").Funcs(promotionFuncs).Parse(DefaultPromotionRemark))
 
-// Promotion is what an organiser puts on an activity's promotion: the
+// Promotion is the material for an activity's promotion: the
 // ready-to-paste remark and the badges it names.
 type Promotion struct {
 	Remark string

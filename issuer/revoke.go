@@ -61,8 +61,8 @@ func (s *Service) Revoke(ctx context.Context, actor *User, credentialID, reason 
 // notifyRevocation queues the student's notice of a credential replaced by
 // a correction. Revoke inserts its notice in the revocation's transaction.
 // NOTE: a correction's notice is inserted after the replacement commits,
-// so a crash between the two loses the notice; the correction itself
-// stands and its failure to queue is logged.
+// so a crash between the two loses the notice. The correction itself
+// remains in effect, and a failure to queue is logged.
 func (s *Service) notifyRevocation(ctx context.Context, credentialID string) {
 	if err := s.Store.Enqueue(ctx, RevocationNotice{CredentialID: credentialID}); err != nil {
 		s.logger().ErrorContext(ctx, "queue revocation notice", "credential_id", credentialID, "err", err)

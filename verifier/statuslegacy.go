@@ -77,9 +77,9 @@ type revocationList struct {
 
 // checkRevocationList looks the credential's id up in the 1EdTech
 // revocation list named by the entry.
-// NOTE: such lists are plain JSON without a proof, so their content is
-// trusted as far as the HTTPS connection to the issuer's server is; the
-// list's issuer must still be the badge's issuer.
+// NOTE: such lists are plain JSON without a proof, so only the HTTPS
+// connection to the issuer's server vouches for their content. The list's
+// issuer must still be the badge's issuer.
 func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c *credential) Check {
 	listURL := str(e, "id")
 	if listURL == "" {

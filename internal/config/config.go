@@ -33,10 +33,10 @@ type Config struct {
 	// promotion remark; empty means the built-in English wording.
 	PromotionRemarkFile string
 
-	// VerifyRateLimit is the verifications per minute that one client
-	// address may request from the hosted verifier, as written; "0" turns
-	// the limit off and "" means 30. VerifyPerMinute is its value, -1 for
-	// no limit.
+	// VerifyRateLimit is the maximum verifications per minute for one
+	// client address at the hosted verifier, as written. "0" turns the
+	// limit off and "" means 30. VerifyPerMinute is the parsed value, or -1
+	// for no limit.
 	VerifyRateLimit string
 	VerifyPerMinute int
 

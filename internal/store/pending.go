@@ -70,8 +70,8 @@ WHERE p.id = ?`
 	return p, nil
 }
 
-// DeletePendingUpload removes the pending upload with id; a missing one is
-// not an error, so that a confirmation sent twice fails on the upload, not here.
+// DeletePendingUpload removes the pending upload with id. A missing one is
+// not an error, because a confirmation sent twice must fail on the upload.
 func (db *DB) DeletePendingUpload(ctx context.Context, id string) error {
 	if _, err := db.conn().exec(ctx, `DELETE FROM pending_uploads WHERE id = ?`, id); err != nil {
 		return storeError(fmt.Sprintf("delete pending upload %s", id), err)

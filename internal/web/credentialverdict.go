@@ -19,7 +19,7 @@ import (
 const (
 	// verdictTTL is how long a result is reused while the credential's
 	// stored status stays the same. A revocation changes that status, so
-	// the page shows it at once; other changes, such as a key removed from
+	// the page shows it at once. Other changes, such as a key removed from
 	// the DID document, show within this time.
 	verdictTTL = 30 * time.Second
 
@@ -81,10 +81,9 @@ func (c *verdictCache) put(id string, status issuer.CredentialStatus, result *ve
 }
 
 // newOwnVerifier builds the verifier of the badge pages. Requests for the
-// host of the base URL go to handler in process, so the server checks its
-// own credentials against its own DID document and status lists without
-// a network round trip, and with no loopback or private address opened to
-// fetches.
+// host of the base URL go to handler in process. The server thus checks its
+// own credentials against its own DID document and status lists without a
+// network round trip, and fetches still reach no loopback or private address.
 func newOwnVerifier(base, issuerID string, handler http.Handler) (*verifier.Verifier, error) {
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {

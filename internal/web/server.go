@@ -97,8 +97,8 @@ type Server struct {
 	LinkedInOrganizationID string
 
 	// BackgroundUploadBytes is the attendance file size from which a
-	// non-dry-run upload is issued by a background job and answered with
-	// 202 at once; 0 means DefaultBackgroundUploadBytes. The query
+	// non-dry-run upload runs as a background job, and the request returns
+	// 202 at once. 0 means DefaultBackgroundUploadBytes. The query
 	// parameter background=true sends a smaller file to the job too.
 	BackgroundUploadBytes int64
 
