@@ -58,17 +58,6 @@ func (s *Service) Revoke(ctx context.Context, actor *User, credentialID, reason 
 	return a, nil
 }
 
-// notifyRevocation queues the student's notice of a credential replaced by
-// a correction. Revoke inserts its notice in the revocation's transaction.
-// NOTE: a correction's notice is inserted after the replacement commits,
-// so a crash between the two loses the notice. The correction itself
-// remains in effect, and a failure to queue is logged.
-func (s *Service) notifyRevocation(ctx context.Context, credentialID string) {
-	if err := s.Store.Enqueue(ctx, RevocationNotice{CredentialID: credentialID}); err != nil {
-		s.logger().ErrorContext(ctx, "queue revocation notice", "credential_id", credentialID, "err", err)
-	}
-}
-
 // alreadyRevoked returns the ConflictError for an action on a revoked
 // credential, naming its successor when it was replaced.
 func (s *Service) alreadyRevoked(a *Award) error {
@@ -140,7 +129,10 @@ func (s *Service) Correct(ctx context.Context, actor *User, credentialID string,
 		return nil, s.alreadyRevoked(a)
 	}
 
-	replaced, err := s.reissue(ctx, actor, []*Award{a}, func(newURL string) string { return "replaced by " + newURL })
+	replaced, err := s.reissue(ctx, actor, []*Award{a}, reissuePlan{
+		reason: func(newURL string) string { return "replaced by " + newURL },
+		notify: true,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +140,6 @@ func (s *Service) Correct(ctx context.Context, actor *User, credentialID string,
 	s.audit(ctx, actor, "credential.reissue", credentialID, auditJSON(map[string]any{
 		"award": a.ID, "reason": reason, "replaced_by": replaced[0].Credential.ID,
 	}))
-	s.notifyRevocation(ctx, credentialID)
 	return replaced[0], nil
 }
 
@@ -157,11 +148,21 @@ func (s *Service) Correct(ctx context.Context, actor *User, credentialID string,
 // SQLite write lock for minutes at a time.
 const reissueBatch = 256
 
+// reissuePlan says how reissue records the revocation of each old
+// credential.
+type reissuePlan struct {
+	// reason gives an old credential's revocation reason from the URL of
+	// its successor.
+	reason func(newURL string) string
+	// notify queues a RevocationNotice for each old credential, in the
+	// transaction that replaces it.
+	notify bool
+}
+
 // reissue replaces the current credential of each award with a new one
 // built from the current records, in batches of reissueBatch, and returns
-// the awards with their new credentials. reason gives the revocation
-// reason of an old credential from the URL of its successor.
-func (s *Service) reissue(ctx context.Context, actor *User, awards []*Award, reason func(newURL string) string) ([]*Award, error) {
+// the awards with their new credentials.
+func (s *Service) reissue(ctx context.Context, actor *User, awards []*Award, plan reissuePlan) ([]*Award, error) {
 	profile, err := s.Store.Profile(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load issuer profile: %w", err)
@@ -171,7 +172,7 @@ func (s *Service) reissue(ctx context.Context, actor *User, awards []*Award, rea
 	out := make([]*Award, 0, len(awards))
 	for start := 0; start < len(awards); start += reissueBatch {
 		batch := awards[start:min(start+reissueBatch, len(awards))]
-		done, err := s.reissueBatch(ctx, actor, profile, records, batch, reason)
+		done, err := s.reissueBatch(ctx, actor, profile, records, batch, plan)
 		if err != nil {
 			return out, err
 		}
@@ -180,7 +181,7 @@ func (s *Service) reissue(ctx context.Context, actor *User, awards []*Award, rea
 	return out, nil
 }
 
-func (s *Service) reissueBatch(ctx context.Context, actor *User, profile *Profile, records *recordCache, batch []*Award, reason func(string) string) ([]*Award, error) {
+func (s *Service) reissueBatch(ctx context.Context, actor *User, profile *Profile, records *recordCache, batch []*Award, plan reissuePlan) ([]*Award, error) {
 	var out []*Award
 	err := s.Store.ReplaceCredentials(ctx, func(tx ReplaceTx) error {
 		entries, err := tx.AllocateStatus(len(batch))
@@ -200,13 +201,23 @@ func (s *Service) reissueBatch(ctx context.Context, actor *User, profile *Profil
 				New:   successor.Credential,
 				Revocation: Revocation{
 					At:     successor.Credential.IssuedAt,
-					Reason: reason(s.URLs.Credential(successor.Credential.ID)),
+					Reason: plan.reason(s.URLs.Credential(successor.Credential.ID)),
 					By:     actorName(actor),
 				},
 			}
 			out[i] = successor
 		}
-		return tx.Replace(replacements)
+		if err := tx.Replace(replacements); err != nil {
+			return err
+		}
+		if !plan.notify {
+			return nil
+		}
+		notices := make([]Job, len(batch))
+		for i, old := range batch {
+			notices[i] = RevocationNotice{CredentialID: old.Credential.ID}
+		}
+		return tx.Enqueue(notices...)
 	})
 	if errors.Is(err, ErrKeyRevoked) {
 		return nil, s.keyRevokedWhileSigning(ctx, err, "run the request again")

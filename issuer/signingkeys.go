@@ -132,7 +132,7 @@ func (s *Service) RevokeSigningKey(ctx context.Context, actor *User, keyID strin
 	}
 	report.Found = len(awards)
 
-	done, err := s.reissue(ctx, actor, awards, func(string) string { return compromisedReason })
+	done, err := s.reissue(ctx, actor, awards, reissuePlan{reason: func(string) string { return compromisedReason }})
 	for _, a := range done {
 		report.Replaced[a.Credential.Replaces] = a.Credential.ID
 	}

@@ -241,6 +241,10 @@ type Store interface {
 	// UpdateUploadRun stores the state, counts, upload id, result, error
 	// and UpdatedAt of run.
 	UpdateUploadRun(ctx context.Context, run *UploadRun) error
+	// RecordUploadProgress stores the counts of a running upload run where
+	// UploadRun reads them in any process, without waiting for the upload's
+	// transaction to commit.
+	RecordUploadProgress(ctx context.Context, runID string, done, total int) error
 
 	// AddOutboxMessage stores an email that could not be sent because no
 	// SMTP server is configured; an empty ID is set to a new UUID.
@@ -300,6 +304,10 @@ type ReplaceTx interface {
 	// for one that is revoked already. After its first error it returns
 	// that error again without writing.
 	Replace(replacements []*Replacement) error
+
+	// Enqueue adds jobs to the job queue in the replacement's transaction,
+	// so that they exist exactly when the new credentials do.
+	Enqueue(jobs ...Job) error
 }
 
 // Replacement is a credential that supersedes another of the same award.

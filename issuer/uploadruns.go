@@ -99,8 +99,9 @@ func (s *Service) UploadRun(ctx context.Context, actor *User, id string) (*Uploa
 	return run, nil
 }
 
-// RunUpload issues a queued upload run and records its outcome. progress,
-// when not nil, receives the count of credentials written after each batch.
+// RunUpload issues a queued upload run and records its outcome. After each
+// batch of credentials it stores the counts with Store.RecordUploadProgress
+// and passes them to progress, when not nil.
 //
 // It returns an error only for a failure worth retrying, such as a lost
 // database connection. A file with problems, or a requester who lost the
@@ -124,6 +125,7 @@ func (s *Service) RunUpload(ctx context.Context, runID string, progress func(don
 		return fmt.Errorf("start upload run %s: %w", runID, err)
 	}
 
+	var progressFailures int
 	req := UploadRequest{
 		ActivityID:  run.ActivityID,
 		Filename:    run.Filename,
@@ -132,6 +134,7 @@ func (s *Service) RunUpload(ctx context.Context, runID string, progress func(don
 		Withhold:    run.Withhold,
 		Progress: func(done, total int) {
 			run.Done, run.Total = done, total
+			s.recordUploadProgress(ctx, run, &progressFailures)
 			if progress != nil {
 				progress(done, total)
 			}
@@ -142,6 +145,20 @@ func (s *Service) RunUpload(ctx context.Context, runID string, progress func(don
 		return err
 	}
 	return s.finishUploadRun(ctx, run, res, err)
+}
+
+// recordUploadProgress stores the run's counts for the pages that follow
+// it. Progress is only a display, so a failure is logged, once per run,
+// and the upload goes on.
+func (s *Service) recordUploadProgress(ctx context.Context, run *UploadRun, failures *int) {
+	err := s.Store.RecordUploadProgress(ctx, run.ID, run.Done, run.Total)
+	if err == nil {
+		return
+	}
+	*failures++
+	if *failures == 1 {
+		s.logger().WarnContext(ctx, "record upload progress", "run_id", run.ID, "err", err)
+	}
 }
 
 // finalUploadError reports whether err means that running the upload again

@@ -69,7 +69,6 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 		Logos:     &artefact.LogoFetcher{},
 
 		SignInLinks:            notifier,
-		UploadProgress:         runner.Progress(),
 		VerifyRateLimit:        a.cfg.VerifyPerMinute,
 		LinkedInOrganizationID: a.cfg.LinkedInOrganizationID,
 	}

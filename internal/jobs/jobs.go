@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -39,9 +38,8 @@ type Config struct {
 
 // Runner runs the job workers.
 type Runner struct {
-	client   *river.Client[*sql.Tx]
-	log      *slog.Logger
-	progress *Progress
+	client *river.Client[*sql.Tx]
+	log    *slog.Logger
 }
 
 // New builds a Runner on the store's database. notifier sends the
@@ -50,7 +48,7 @@ func New(db *store.DB, notifier *notify.Notifier, service *issuer.Service, cfg C
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	r := &Runner{log: log, progress: &Progress{}}
+	r := &Runner{log: log}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[issuer.AwardNotice]) error {
@@ -65,7 +63,7 @@ func New(db *store.DB, notifier *notify.Notifier, service *issuer.Service, cfg C
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[issuer.RevocationNotice]) error {
 		return notifier.SendRevocationNotice(ctx, j.Args)
 	}))
-	river.AddWorker(workers, &uploadWorker{service: service, progress: r.progress})
+	river.AddWorker(workers, &uploadWorker{service: service})
 
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmpOr(cfg.Workers, 10)}},
@@ -114,9 +112,6 @@ func (r *Runner) Stop(ctx context.Context) error {
 	return nil
 }
 
-// Progress returns the live progress of the upload runs of this process.
-func (r *Runner) Progress() *Progress { return r.progress }
-
 // backoff is the retry policy: base, then doubling up to max, with up to
 // 10% random jitter so that jobs that failed together do not retry together.
 type backoff struct {
@@ -153,39 +148,14 @@ func (h *errorHandler) HandlePanic(ctx context.Context, job *rivertype.JobRow, p
 	return nil
 }
 
-// uploadWorker issues a large upload.
+// uploadWorker issues a large upload. RunUpload stores its progress where
+// the web pages of every process read it.
 type uploadWorker struct {
 	river.WorkerDefaults[issuer.UploadRunJob]
-	service  *issuer.Service
-	progress *Progress
+	service *issuer.Service
 }
 
 // Work implements river.Worker.
 func (w *uploadWorker) Work(ctx context.Context, j *river.Job[issuer.UploadRunJob]) error {
-	defer w.progress.forget(j.Args.RunID)
-	return w.service.RunUpload(ctx, j.Args.RunID, func(done, total int) {
-		w.progress.set(j.Args.RunID, done, total)
-	})
+	return w.service.RunUpload(ctx, j.Args.RunID, nil)
 }
-
-// Progress is the live count of credentials written by each upload run
-// that this process is issuing. The store records only the start and the
-// end of a run while its transaction is open, because on SQLite the
-// transaction holds the write lock.
-type Progress struct {
-	runs sync.Map // run id → [2]int{done, total}
-}
-
-// Get returns the progress of a run that this process is issuing.
-func (p *Progress) Get(runID string) (done, total int, ok bool) {
-	v, ok := p.runs.Load(runID)
-	if !ok {
-		return 0, 0, false
-	}
-	counts := v.([2]int)
-	return counts[0], counts[1], true
-}
-
-func (p *Progress) set(runID string, done, total int) { p.runs.Store(runID, [2]int{done, total}) }
-
-func (p *Progress) forget(runID string) { p.runs.Delete(runID) }

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -459,6 +460,44 @@ func TestRevocationNotice(t *testing.T) {
 				if !strings.Contains(body, "awarded to the wrong student") {
 					t.Errorf("notice lacks the reason:\n%s", body)
 				}
+			}
+		})
+	}
+}
+
+func TestCorrectionQueuesNotice(t *testing.T) {
+	for _, d := range databases {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, d.url(t), 1)
+			res := h.upload(t)
+			admin := &issuer.User{Name: "advisor", Email: "advisor@college.example.edu", Role: issuer.RoleAdmin}
+			if err := h.db.CreateUser(t.Context(), admin); err != nil {
+				t.Fatal(err)
+			}
+
+			old := res.Credentials[0].CredentialID
+			if _, err := h.svc.Correct(t.Context(), admin, old, issuer.Correction{Reason: "name fixed in the register"}); err != nil {
+				t.Fatalf("Correct: %v", err)
+			}
+			// A second correction of the now revoked credential fails and
+			// must queue nothing.
+			if _, err := h.svc.Correct(t.Context(), admin, old, issuer.Correction{Reason: "again"}); !errors.Is(err, issuer.ErrConflict) {
+				t.Fatalf("second Correct error = %v, want ErrConflict", err)
+			}
+
+			queued, err := h.db.Jobs(t.Context(), issuer.JobFilter{States: []issuer.JobState{"available"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var notices []string
+			for _, j := range queued {
+				if j.Kind == "revocation_notice" {
+					notices = append(notices, string(j.Args))
+				}
+			}
+			if len(notices) != 1 || !strings.Contains(notices[0], old) {
+				t.Errorf("queued revocation notices = %q, want one for %s", notices, old)
 			}
 		})
 	}

@@ -112,7 +112,7 @@ WHERE id = ?`
 // did not reserve.
 func (db *DB) ReplaceCredentials(ctx context.Context, fill func(tx issuer.ReplaceTx) error) error {
 	err := db.withTx(ctx, func(c conn) error {
-		tx := &replaceTx{ctx: ctx, c: c, now: now()}
+		tx := &replaceTx{db: db, ctx: ctx, c: c, now: now()}
 		fillErr := fill(tx)
 		if tx.err != nil {
 			return tx.err
@@ -130,6 +130,7 @@ func (db *DB) ReplaceCredentials(ctx context.Context, fill func(tx issuer.Replac
 
 // replaceTx is the issuer.ReplaceTx of ReplaceCredentials.
 type replaceTx struct {
+	db      *DB
 	ctx     context.Context
 	c       conn
 	now     time.Time

@@ -124,6 +124,18 @@ func (w *uploadTx) Enqueue(jobs ...issuer.Job) error {
 	return nil
 }
 
+// Enqueue implements issuer.ReplaceTx.
+func (tx *replaceTx) Enqueue(jobs ...issuer.Job) error {
+	if tx.err != nil {
+		return tx.err
+	}
+	if err := tx.db.enqueueTx(tx.ctx, tx.c, jobs); err != nil {
+		tx.err = err
+		return err
+	}
+	return nil
+}
+
 // defaultJobStates are the states an admin checks: jobs that failed.
 var defaultJobStates = []issuer.JobState{issuer.JobRetryable, issuer.JobDiscarded, issuer.JobCancelled}
 

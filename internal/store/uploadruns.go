@@ -111,6 +111,7 @@ WHERE id = ?`
 	}
 	run.Withhold = splitLines(withhold)
 	run.State = issuer.UploadRunState(state)
+	db.readUploadProgress(&run)
 	return &run, nil
 }
 
@@ -151,5 +152,6 @@ WHERE id = ?`
 	if n == 0 {
 		return fmt.Errorf("update upload run %s: %w", run.ID, issuer.ErrNotFound)
 	}
+	db.removeUploadProgress(run)
 	return nil
 }

@@ -87,7 +87,21 @@ func TestUploadRunPageFollowsRun(t *testing.T) {
 	queued.wantBodyContains(t, `<meta http-equiv="refresh" content="2">`)
 	queued.wantBodyContains(t, "waiting for a worker")
 
+	// A worker in another process stores the counts; the page reads them.
 	runID := strings.TrimPrefix(runPath, "/staff/upload-runs/")
+	running, err := ts.db.UploadRun(context.Background(), runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	running.State = issuer.RunRunning
+	if err := ts.db.UpdateUploadRun(context.Background(), running); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.db.RecordUploadProgress(context.Background(), runID, 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	ts.page(t, owner, runPath, nil).wantStatus(t, http.StatusOK).wantBodyContains(t, "Signed 1 of 3 credentials.")
+
 	if err := ts.svc.RunUpload(context.Background(), runID, nil); err != nil {
 		t.Fatalf("RunUpload: %v", err)
 	}

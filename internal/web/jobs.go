@@ -12,12 +12,6 @@ import (
 	"github.com/laurel-badges/laurel/issuer"
 )
 
-// UploadProgress reports the live progress of the upload runs that this
-// process is issuing.
-type UploadProgress interface {
-	Get(runID string) (done, total int, ok bool)
-}
-
 // DefaultBackgroundUploadBytes is the file size from which an upload is
 // issued by a background job when Server.BackgroundUploadBytes is 0. At
 // about 40 bytes a row, 256 KiB is some 6,000 students, which takes tens
@@ -169,11 +163,6 @@ func (s *Server) uploadRunView(run *issuer.UploadRun) uploadRunView {
 	}
 	if len(run.Result) > 0 {
 		v.Result = run.Result
-	}
-	if s.UploadProgress != nil && run.State == issuer.RunRunning {
-		if done, total, ok := s.UploadProgress.Get(run.ID); ok {
-			v.Done, v.Total = done, total
-		}
 	}
 	return v
 }

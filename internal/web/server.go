@@ -102,10 +102,6 @@ type Server struct {
 	// parameter background=true sends a smaller file to the job too.
 	BackgroundUploadBytes int64
 
-	// UploadProgress, when not nil, gives the live progress of background
-	// uploads that this process issues.
-	UploadProgress UploadProgress
-
 	log            *slog.Logger
 	secureCookies  bool // the base URL is https
 	signInLimits   *signInLimits

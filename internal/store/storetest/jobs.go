@@ -146,6 +146,53 @@ var uploadRunCases = []testCase{
 		requireNoError(t, "read updated run", err)
 		assertEqual(t, "updated run", got, run)
 	}},
+	{"progress read while the upload is written", func(t *testing.T, s issuer.Store) {
+		f := newUploadFixture(t, s, 2)
+		user := createUser(t, s, "organiser", issuer.RoleOrganiser)
+		run := &issuer.UploadRun{
+			ActivityID: f.activity.ID, RequestedBy: user.ID, Filename: "big.csv", ContentType: "text/csv",
+			State: issuer.RunRunning, CreatedAt: t0, UpdatedAt: t0,
+		}
+		requireNoError(t, "create run", s.CreateUploadRun(t.Context(), run))
+
+		// Inside the upload's transaction, which on SQLite holds the only
+		// write lock, the counts are stored and read on other connections.
+		u := newUpload(f.activity)
+		u.UploadedBy = user.ID
+		err := s.RecordUpload(t.Context(), u, func(tx issuer.UploadTx) error {
+			if err := tx.Write([]*issuer.Award{newAward(f.activity, f.students[0], f.achievements[0])}); err != nil {
+				return err
+			}
+			requireNoError(t, "record progress", s.RecordUploadProgress(t.Context(), run.ID, 1, 2))
+			got, err := s.UploadRun(t.Context(), run.ID)
+			requireNoError(t, "read running run", err)
+			assertEqual(t, "done while running", got.Done, 1)
+			assertEqual(t, "total while running", got.Total, 2)
+			return tx.Write([]*issuer.Award{newAward(f.activity, f.students[1], f.achievements[0])})
+		})
+		requireNoError(t, "RecordUpload", err)
+
+		run.State, run.Done, run.Total, run.UploadID, run.UpdatedAt = issuer.RunDone, 2, 2, u.ID, hours(1)
+		requireNoError(t, "finish run", s.UpdateUploadRun(t.Context(), run))
+		got, err := s.UploadRun(t.Context(), run.ID)
+		requireNoError(t, "read finished run", err)
+		assertEqual(t, "finished run", got, run)
+	}},
+	{"progress of a finished run ignored", func(t *testing.T, s issuer.Store) {
+		act := createActivity(t, s, "Workshop")
+		user := createUser(t, s, "organiser", issuer.RoleOrganiser)
+		run := &issuer.UploadRun{
+			ActivityID: act.ID, RequestedBy: user.ID, Filename: "a.csv", State: issuer.RunDone,
+			Done: 3, Total: 3, CreatedAt: t0, UpdatedAt: t0,
+		}
+		requireNoError(t, "create run", s.CreateUploadRun(t.Context(), run))
+		requireNoError(t, "record progress", s.RecordUploadProgress(t.Context(), run.ID, 1, 9))
+
+		got, err := s.UploadRun(t.Context(), run.ID)
+		requireNoError(t, "read run", err)
+		assertEqual(t, "done", got.Done, 3)
+		assertEqual(t, "total", got.Total, 3)
+	}},
 	{"unknown run", func(t *testing.T, s issuer.Store) {
 		_, err := s.UploadRun(t.Context(), "no-such-run")
 		assertErrorIs(t, "read", err, issuer.ErrNotFound)
