@@ -305,7 +305,7 @@ func didKeyPublicKey(d didURL) (*publicKey, error) {
 // didJWKPublicKey decodes a did:jwk DID: its method-specific id is the
 // base64url JWK.
 func didJWKPublicKey(d didURL) (*publicKey, error) {
-	raw, err := b64.DecodeString(d.id)
+	raw, err := decodeBase64URL(d.id)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s is not base64url without padding: %v", ErrInvalidDID, d.did, err)
 	}

@@ -96,7 +96,7 @@ func jwkBytes(m map[string]any, name string, size int) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: the JWK has no %q string", ErrInvalidKey, name)
 	}
-	b, err := b64.DecodeString(s)
+	b, err := decodeBase64URL(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: JWK member %q is not base64url without padding: %v", ErrInvalidKey, name, err)
 	}

@@ -35,8 +35,23 @@ type Header struct {
 }
 
 // b64 decodes base64url without padding and rejects non-zero trailing
-// bits, so that every JWS part has exactly one encoding.
+// bits. Use decodeBase64URL, which also rejects line breaks.
 var b64 = base64.RawURLEncoding.Strict()
+
+// decodeBase64URL decodes s as base64url without padding, accepting
+// exactly one encoding of each byte string. encoding/base64 skips CR and
+// LF even in strict mode, so a JWS part with a line break inside would
+// decode to the same bytes as the part without it, while the signature
+// covers the text with it.
+func decodeBase64URL(s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return nil, fmt.Errorf("byte %d is %q, which is not in the base64url alphabet", i, c)
+		}
+	}
+	return b64.DecodeString(s)
+}
 
 // ParseJWS parses a compact JWS strictly: three base64url parts without
 // padding separated by dots, a header that is a JSON object without
@@ -75,7 +90,7 @@ func decodePart(name, part string) ([]byte, error) {
 	if part == "" {
 		return nil, fmt.Errorf("%w: the JWS %s is empty", ErrMalformed, name)
 	}
-	out, err := b64.DecodeString(part)
+	out, err := decodeBase64URL(part)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the JWS %s is not base64url without padding: %v", ErrMalformed, name, err)
 	}

@@ -238,7 +238,7 @@ func decodeStatusList(encoded string) ([]byte, error) {
 	if !ok {
 		return nil, errors.New(`encodedList does not start with the multibase prefix "u" (base64url)`)
 	}
-	compressed, err := b64.DecodeString(text)
+	compressed, err := decodeBase64URL(text)
 	if err != nil {
 		return nil, fmt.Errorf("encodedList is not base64url without padding: %w", err)
 	}
