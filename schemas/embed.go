@@ -56,6 +56,7 @@ var contextFiles = map[string]string{
 	"https://w3id.org/security/data-integrity/v2":                    "contexts/w3id_security_data-integrity_v2.jsonld",
 	"https://w3id.org/security/multikey/v1":                          "contexts/w3id_security_multikey_v1.jsonld",
 	"https://w3id.org/security/suites/ed25519-2020/v1":               "contexts/w3id_security_suites_ed25519-2020_v1.jsonld",
+	"https://w3id.org/vc/status-list/2021/v1":                        "contexts/w3id_vc_status-list_2021_v1.jsonld",
 }
 
 // Context returns the embedded JSON-LD context document served at url, and

@@ -39,6 +39,7 @@ func TestContextExactMatch(t *testing.T) {
 		{"vc v2", "https://www.w3.org/ns/credentials/v2", true},
 		{"ob 3.0.3", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", true},
 		{"extensions", "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json", true},
+		{"status list 2021", "https://w3id.org/vc/status-list/2021/v1", true},
 		{"trailing slash", "https://www.w3.org/ns/credentials/v2/", false},
 		{"http scheme", "http://www.w3.org/ns/credentials/v2", false},
 		{"fragment", "https://www.w3.org/ns/credentials/v2#x", false},

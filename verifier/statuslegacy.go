@@ -59,9 +59,14 @@ func gunzipList(compressed []byte) ([]byte, error) {
 // version 1.2 of 5 April 2024), which the Open Badges 3.0 verification
 // steps name as "1EdTechRevocationList" (ob_v3p0/verification.md of
 // 1EdTech/openbadges-specification, step 4, "Check the status"). The
-// entry's id is the URL of the issuer's revocation list, a JSON object
-// with the issuer's id and revokedCredentials, a list of objects whose id
-// is the id of a revoked credential.
+// format read here is the one that 1EdTech's own validator reads, in
+// RevocationListProbe.java of 1EdTech/digital-credentials-public-validator.
+// A GET of the entry's id returns a JSON object whose revokedCredentials
+// lists objects with the id of a revoked credential. An entry whose
+// revoked is true or absent revokes that credential.
+// NOTE: only the header of the method's own text could be consulted, so
+// the issuer member, which that validator ignores, is checked only when
+// present.
 const revocationListType = "1EdTechRevocationList"
 
 // maxRevokedCredentials bounds the entries read from one revocation list.
@@ -71,15 +76,15 @@ const maxRevokedCredentials = 100000
 
 // revocationList is the part of a 1EdTech revocation list the lookup needs.
 type revocationList struct {
-	issuer  string
+	issuer  string          // "" when the list names none
 	revoked map[string]bool // credential id → revoked
 }
 
 // checkRevocationList looks the credential's id up in the 1EdTech
-// revocation list named by the entry.
-// NOTE: such lists are plain JSON without a proof, so only the HTTPS
-// connection to the issuer's server vouches for their content. The list's
-// issuer must still be the badge's issuer.
+// revocation list named by the entry. Such lists are plain JSON without a
+// proof, so only the HTTPS connection to the server that the signed badge
+// names vouches for their content. A list that names an issuer must name
+// the badge's issuer.
 func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c *credential) Check {
 	listURL := str(e, "id")
 	if listURL == "" {
@@ -106,7 +111,7 @@ func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c 
 		doc.derived.Store(cacheKey, list)
 	}
 
-	if list.issuer != c.issuerID {
+	if list.issuer != "" && list.issuer != c.issuerID {
 		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The revocation list at %s belongs to %s, not to the badge's issuer %s.", listURL, list.issuer, c.issuerID))
 	}
 	if list.revoked[credentialID] {
@@ -116,8 +121,8 @@ func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c 
 }
 
 // parseRevocationList reads a 1EdTech revocation list: a JSON object with
-// issuer (a string or a profile with an id) and revokedCredentials.
-// An entry with "revoked": false does not revoke its credential.
+// revokedCredentials and optionally issuer (a string or a profile with an
+// id). An entry with "revoked": false does not revoke its credential.
 func parseRevocationList(data []byte) (*revocationList, error) {
 	data = bytes.TrimSpace(data)
 	if detect(data) != kindJSON {
@@ -131,9 +136,6 @@ func parseRevocationList(data []byte) (*revocationList, error) {
 	list := &revocationList{issuer: str(doc, "issuer"), revoked: map[string]bool{}}
 	if list.issuer == "" {
 		list.issuer = str(object(doc, "issuer"), "id")
-	}
-	if list.issuer == "" {
-		return nil, errors.New("it names no issuer")
 	}
 
 	entries, ok := doc["revokedCredentials"].([]any)

@@ -28,11 +28,17 @@ func (ti *testIssuer) statusList2021Payload(path, purpose, encoded string) map[s
 }
 
 // withStatusEntry returns a credential of the issuer whose credentialStatus
-// is entry.
-func (ti *testIssuer) withStatusEntry(t testing.TB, entry map[string]any) []byte {
+// is entry, with the contexts given appended to its @context.
+func (ti *testIssuer) withStatusEntry(t testing.TB, entry map[string]any, contexts ...any) []byte {
 	t.Helper()
-	return []byte(ti.resign(t, func(p map[string]any) { p["credentialStatus"] = entry }))
+	return []byte(ti.resign(t, func(p map[string]any) {
+		p["credentialStatus"] = entry
+		p["@context"] = append(p["@context"].([]any), contexts...)
+	}))
 }
+
+// statusList2021Context defines the terms of StatusList2021Entry.
+const statusList2021Context = "https://w3id.org/vc/status-list/2021/v1"
 
 // entry2021 returns a StatusList2021Entry for revocation at index of the
 // list at path.
@@ -46,9 +52,9 @@ func (ti *testIssuer) entry2021(path string, index any) map[string]any {
 	}
 }
 
-// TestVerifyStatusList2021 expects valid_with_warnings where the status
-// passes: the VC 2.0 and Open Badges contexts do not define the Status
-// List 2021 terms, so the JSON-LD check warns.
+// TestVerifyStatusList2021 gives every credential the Status List 2021
+// context, which defines the entry's terms, so a status that passes leaves
+// the credential valid.
 func TestVerifyStatusList2021(t *testing.T) {
 	const path = "/status/2021"
 	stdBase64, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(msbFirstList, "u"))
@@ -75,9 +81,9 @@ func TestVerifyStatusList2021(t *testing.T) {
 		outcome verifier.Outcome
 		code    string
 	}{
-		{"clear bit", signed(list(encodeList2021(t, 131072, 0))), "7", verifier.ValidWithWarnings, verifier.Pass, ""},
+		{"clear bit", signed(list(encodeList2021(t, 131072, 0))), "7", verifier.Valid, verifier.Pass, ""},
 		{"set bit", signed(list(encodeList2021(t, 131072, 94567))), "94567", verifier.Revoked, verifier.Fail, "revoked"},
-		{"padded base64url", signed(list(strings.TrimPrefix(paddedList(t), "u"))), "0", verifier.ValidWithWarnings, verifier.Pass, ""},
+		{"padded base64url", signed(list(strings.TrimPrefix(paddedList(t), "u"))), "0", verifier.Valid, verifier.Pass, ""},
 		{"MSB-first list, index 0", signed(list(strings.TrimPrefix(msbFirstList, "u"))), "0", verifier.Revoked, verifier.Fail, "revoked"},
 		{"index beyond the list", signed(list(encodeList2021(t, 131072))), "131072", verifier.Invalid, verifier.Fail, "status_range_error"},
 		{"index not a number", signed(list(encodeList2021(t, 131072))), "seven", verifier.Invalid, verifier.Fail, "non_conforming"},
@@ -98,10 +104,41 @@ func TestVerifyStatusList2021(t *testing.T) {
 			ti := newTestIssuer(t, keys.ES256)
 			tt.publish(t, ti)
 
-			r := newVerifier(t, localOptions(ti.did)).Verify(context.Background(), ti.withStatusEntry(t, ti.entry2021(path, tt.index)))
+			r := newVerifier(t, localOptions(ti.did)).Verify(context.Background(), ti.withStatusEntry(t, ti.entry2021(path, tt.index), statusList2021Context))
 
 			wantVerdict(t, r, tt.want)
 			wantCheck(t, r, verifier.CheckStatus, tt.outcome, tt.code)
+		})
+	}
+}
+
+// TestVerifyStatusList2021Context checks the JSON-LD of a credential with
+// a Status List 2021 entry. With the context that defines the entry's
+// terms, which the verifier embeds, the context check passes. Without it,
+// statusPurpose and the other members of the entry are terms no context
+// defines, which the context check reports.
+func TestVerifyStatusList2021Context(t *testing.T) {
+	const path = "/status/2021"
+	tests := []struct {
+		name     string
+		contexts []any
+		want     verifier.Verdict
+		outcome  verifier.Outcome
+		code     string
+	}{
+		{"with the Status List 2021 context", []any{statusList2021Context}, verifier.Valid, verifier.Pass, ""},
+		{"without it", nil, verifier.ValidWithWarnings, verifier.Warn, "context_error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ti := newTestIssuer(t, keys.ES256)
+			ti.publishStatusList(t, path, ti.statusList2021Payload(path, "revocation", encodeList2021(t, 131072)), "no-cache")
+
+			r := newVerifier(t, localOptions(ti.did)).Verify(context.Background(), ti.withStatusEntry(t, ti.entry2021(path, "7"), tt.contexts...))
+
+			wantVerdict(t, r, tt.want)
+			wantCheck(t, r, verifier.CheckContext, tt.outcome, tt.code)
+			wantCheck(t, r, verifier.CheckStatus, verifier.Pass, "")
 		})
 	}
 }
@@ -157,6 +194,16 @@ func TestVerifyRevocationList(t *testing.T) {
 		{"issuer as a profile", serve(func(ti *testIssuer) map[string]any {
 			l := listing(this)(ti)
 			l["issuer"] = map[string]any{"id": ti.did, "type": "Profile"}
+			return l
+		}), verifier.Revoked, verifier.Fail, "revoked"},
+		{"list without issuer, not listed", serve(func(ti *testIssuer) map[string]any {
+			l := listing()(ti)
+			delete(l, "issuer")
+			return l
+		}), verifier.Valid, verifier.Pass, ""},
+		{"list without issuer, listed", serve(func(ti *testIssuer) map[string]any {
+			l := listing(this)(ti)
+			delete(l, "issuer")
 			return l
 		}), verifier.Revoked, verifier.Fail, "revoked"},
 		{"list of another issuer", serve(func(ti *testIssuer) map[string]any {
