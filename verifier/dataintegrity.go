@@ -186,10 +186,26 @@ func (v *Verifier) verifyProof(ctx context.Context, docContext any, p map[string
 			return diOutcome{signature: verifiedCheck(p, signatureMessage(kr.origin, k.id)), binding: kr.binding}
 		}
 	}
+	if unpinnedContext(config["@context"]) != "" {
+		return diOutcome{signature: contextChangedCheck(), binding: kr.binding}
+	}
 	return diOutcome{
 		signature: Check{Name: CheckSignature, Outcome: Fail, Err: ErrSignature, Code: codeOf(ErrSignature), Message: fmt.Sprintf("The Data Integrity proof does not match %s: the credential was changed after it was signed, or it was signed with another key.", kr.origin)},
 		binding:   kr.binding,
 	}
+}
+
+// contextChangedCheck is the signature check of a proof that does not
+// verify over a credential that names an unpinned context. The verdict is
+// left open (Indeterminate) rather than Invalid. The signer may have read
+// other definitions at that URL, under which the same JSON canonicalizes
+// to other N-Quads and the signature verifies. So the mismatch does not
+// show that anyone changed the credential. It does not show that the
+// credential is genuine either, and Indeterminate is not an acceptable
+// verdict, so a forged credential gains nothing by naming such a context.
+func contextChangedCheck() Check {
+	return Check{Name: CheckSignature, Outcome: Skip, Err: ErrContextChanged, Code: codeOf(ErrContextChanged), required: true,
+		Message: "The credential was signed against a version of the Open Badges context that has since changed, so its signature cannot be checked: it may be genuine, or it may have been altered. Ask the issuer to re-issue it with a versioned context such as context-3.0.3.json."}
 }
 
 // verifiedCheck is the signature check of a proof that verified. The

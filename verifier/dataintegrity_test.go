@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/piprate/json-gold/ld"
 )
 
 // implGuideKeypair is the published test key of the OB 3.0 implementation
@@ -136,9 +138,15 @@ func (failingResolver) LookupIPAddr(context.Context, string) ([]net.IPAddr, erro
 // guide's test key, as an issuer would.
 func signDI(t testing.TB, doc map[string]any, priv ed25519.PrivateKey, vm string) map[string]any {
 	t.Helper()
+	return signDIWith(t, contextLoader{}, doc, priv, vm)
+}
+
+// signDIWith signs as signDI does, reading contexts from loader.
+func signDIWith(t testing.TB, loader ld.DocumentLoader, doc map[string]any, priv ed25519.PrivateKey, vm string) map[string]any {
+	t.Helper()
 	unsigned := maps.Clone(doc)
 	delete(unsigned, "proof")
-	docCanon, err := canonicalize(unsigned)
+	docCanon, err := canonicalizeWith(loader, unsigned)
 	if err != nil {
 		t.Fatalf("canonicalize document: %v", err)
 	}
@@ -148,7 +156,7 @@ func signDI(t testing.TB, doc map[string]any, priv ed25519.PrivateKey, vm string
 	}
 	config := maps.Clone(proof)
 	config["@context"] = doc["@context"]
-	proofCanon, err := canonicalize(config)
+	proofCanon, err := canonicalizeWith(loader, config)
 	if err != nil {
 		t.Fatalf("canonicalize proof: %v", err)
 	}
@@ -538,4 +546,75 @@ func TestVerifyDataIntegrityConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestVerifyDataIntegrityStatusList2021 issues a did:key badge with a
+// Status List 2021 entry and a VC Data Model 1.1 StatusList2021Credential,
+// both with eddsa-rdfc-2022 proofs over the embedded Status List 2021
+// context, and revokes the badge.
+func TestVerifyDataIntegrityStatusList2021(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	did := "did:key:" + "z" + encodeBase58(append([]byte{0xed, 0x01}, pub...))
+	vm := did + "#" + strings.TrimPrefix(did, "did:key:")
+	const statusList2021 = "https://w3id.org/vc/status-list/2021/v1"
+
+	var mu sync.Mutex
+	var list []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/vc+ld+json")
+		w.Write(list)
+	}))
+	t.Cleanup(srv.Close)
+	listURL := srv.URL + "/status/2021"
+
+	publish := func(set ...int) {
+		doc := map[string]any{
+			"@context":     []any{contextVCv1, statusList2021, "https://w3id.org/security/data-integrity/v1"},
+			"id":           listURL,
+			"type":         []any{"VerifiableCredential", "StatusList2021Credential"},
+			"issuer":       did,
+			"issuanceDate": "2025-01-01T00:00:00Z",
+			"credentialSubject": map[string]any{
+				"id": listURL + "#list", "type": "StatusList2021", "statusPurpose": "revocation",
+				"encodedList": strings.TrimPrefix(gzipList(t, 131072, set...), "u"),
+			},
+		}
+		signed := marshalDoc(t, signDI(t, doc, priv, vm))
+		mu.Lock()
+		list = signed
+		mu.Unlock()
+	}
+
+	badge, _ := implGuideVector(t)
+	badge = maps.Clone(badge)
+	badge["@context"] = append(append([]any{}, badge["@context"].([]any)...), statusList2021)
+	badge["issuer"] = map[string]any{"id": did, "type": []any{"Profile"}, "name": "Example Corp"}
+	badge["credentialStatus"] = map[string]any{
+		"id": listURL + "#7", "type": "StatusList2021Entry", "statusPurpose": "revocation",
+		"statusListIndex": "7", "statusListCredential": listURL,
+	}
+	signed := marshalDoc(t, signDI(t, badge, priv, vm))
+
+	v, err := New(Options{AllowHTTP: true, AllowPrivate: true, Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	publish()
+	r := v.Verify(context.Background(), signed)
+	if r.Verdict != Valid {
+		t.Errorf("before revocation: verdict %s, want valid: %+v", r.Verdict, r.Checks)
+	}
+
+	publish(7)
+	v.ClearCache()
+	r = v.Verify(context.Background(), signed)
+	if r.Verdict != Revoked {
+		t.Errorf("after revocation: verdict %s, want revoked; status: %+v", r.Verdict, r.Check(CheckStatus))
+	}
 }

@@ -18,12 +18,15 @@
 // type the entry names, must be a VC-JWT or a Data Integrity-signed
 // credential of the same issuer, verified like a badge. For a
 // 1EdTechRevocationList entry, the credential's id is looked up in the
-// issuer's revocation list, a plain JSON document that carries no proof.
+// revokedCredentials of the issuer's revocation list, a plain JSON
+// document that carries no proof.
 //
 // Endorsements embedded in the credential, its achievement or its issuer
 // profile (EndorsementCredential objects or compact JWS strings, in
 // endorsement or endorsementJwt) are verified one by one as credentials of
-// their own, without following their own endorsements. Each gives an
+// their own, without following their own endorsements. No published Open
+// Badges context defines endorsementJwt, so the JSON-LD check of a VC-JWT
+// leaves it out, while under a Data Integrity proof it is a context error. Each gives an
 // endorsement check that passes or warns; an endorsement never makes the
 // credential invalid. At most 16 are verified.
 //
@@ -43,7 +46,11 @@
 // canonicalized with RDFC-1.0 and the Ed25519 signature is checked over
 // sha256(proof configuration) ‖ sha256(document). Contexts come only from
 // package schemas; an unknown context URL leaves the verdict
-// Indeterminate. Status lists with such proofs are verified the same way.
+// Indeterminate. So does a proof that does not verify over a credential
+// naming the unversioned Open Badges context, whose content changed over
+// time (ErrContextChanged, code context_changed): the signer may have read
+// other definitions there. Status lists with such proofs are verified the
+// same way.
 // Other status types are reported as not checked, which leaves the
 // verdict Indeterminate.
 package verifier

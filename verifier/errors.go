@@ -122,6 +122,12 @@ var (
 	// ErrUnknownContext marks a context URL that the verifier does not
 	// embed; it also wraps ErrContext. Contexts are never fetched.
 	ErrUnknownContext = errors.New("unknown or changed context")
+	// ErrContextChanged marks a Data Integrity proof that does not verify
+	// over a credential that names a context whose content changed while
+	// credentials were signed against it, such as the unversioned Open
+	// Badges context. The signer may have read other definitions, so the
+	// failure proves neither tampering nor a genuine credential.
+	ErrContextChanged = errors.New("signed against a context that has changed")
 	// ErrUnsupportedProof marks a proof type or cryptosuite that the
 	// verifier does not implement.
 	ErrUnsupportedProof = errors.New("proof type not supported")
@@ -171,6 +177,7 @@ var errorCodes = []struct {
 	{ErrStatusRange, "status_range_error"},
 	{ErrRecipientMismatch, "recipient_mismatch"},
 	{ErrUnknownContext, "unknown_context"},
+	{ErrContextChanged, "context_changed"},
 	{ErrContext, "context_error"},
 	{ErrUnsupportedProof, "unsupported_proof"},
 	{ErrDeprecatedProof, "deprecated_proof"},

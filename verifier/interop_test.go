@@ -500,3 +500,23 @@ func base58(b []byte) string {
 	}
 	return string(out)
 }
+
+// TestVerifyJWTProtectedTermRedefinition adds a context after the Open
+// Badges context that redefines its protected term image. A token's
+// signature does not depend on JSON-LD, so the context check warns, names
+// the term and leaves the signature alone.
+func TestVerifyJWTProtectedTermRedefinition(t *testing.T) {
+	ti := newTestIssuer(t, keys.ES256)
+	jws := ti.resign(t, func(p map[string]any) {
+		p["@context"] = append(p["@context"].([]any), map[string]any{"image": map[string]any{"@id": "https://schema.org/image", "@type": "@id"}})
+	})
+
+	r := newVerifier(t, localOptions(ti.did)).Verify(context.Background(), []byte(jws))
+
+	wantVerdict(t, r, verifier.ValidWithWarnings)
+	wantCheck(t, r, verifier.CheckSignature, verifier.Pass, "")
+	wantCheck(t, r, verifier.CheckContext, verifier.Warn, "context_error")
+	if msg := checkOf(t, r, verifier.CheckContext).Message; !strings.Contains(msg, `redefines the protected term "image"`) {
+		t.Errorf("context message %q does not name the term image", msg)
+	}
+}

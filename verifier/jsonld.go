@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -47,6 +48,36 @@ func (contextLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
 }
 
+// unpinnedContexts are the context URLs whose content changed while
+// credentials were signed against them, so the embedded copy may differ
+// from the one a signer read. The changelog of the Open Badges context
+// (ob_v3p0/context.md in 1EdTech/openbadges-specification) records edits
+// to the unversioned file, such as a new IRI for achievement in 3.0.1,
+// which is why versioned files replaced it. 1EdTech's validator reads the
+// second URL as an alias of the first.
+var unpinnedContexts = []string{
+	unversionedOBContext,
+	"https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld",
+}
+
+// unpinnedContext returns the first of unpinnedContexts that ctx, a
+// @context value, names, or "".
+func unpinnedContext(ctx any) string {
+	switch t := ctx.(type) {
+	case string:
+		if slices.Contains(unpinnedContexts, t) {
+			return t
+		}
+	case []any:
+		for _, e := range t {
+			if u := unpinnedContext(e); u != "" {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
 // ldOptions returns the JSON-LD 1.1 options every call uses: the embedded
 // contexts only, and safe mode, so that a term no context defines is an
 // error instead of being dropped unsigned.
@@ -72,13 +103,83 @@ func expandSafe(doc map[string]any) error {
 	}
 
 	var ldErr *ld.JsonLdError
-	if errors.As(err, &ldErr) && ldErr.Code == ld.InvalidProperty {
+	if !errors.As(err, &ldErr) {
+		return contextError(err)
+	}
+	switch ldErr.Code {
+	case ld.InvalidProperty:
 		budget := maxTermSearch
-		if path := undefinedTerm(doc, doc["@context"], "", &budget); path != "" {
+		path := undefinedTerm(doc, doc["@context"], "", &budget)
+		switch {
+		case path == endorsementJwt, strings.HasSuffix(path, "."+endorsementJwt):
+			return fmt.Errorf("%w: the property %q is part of the Open Badges 3.0 data model, but the published Open Badges contexts do not define it, so a Data Integrity proof would not cover it; put such endorsements in endorsement as EndorsementCredential objects, or issue the credential as a VC-JWT", ErrContext, path)
+		case path != "":
 			return fmt.Errorf("%w: the property %q is not defined by any of the credential's contexts, so a Data Integrity proof would not cover it; remove it or add a context that defines it", ErrContext, path)
+		}
+	case ld.ProtectedTermRedefinition:
+		budget := maxTermSearch
+		if entry, term := redefinedTerm(doc["@context"], &budget); entry > 0 {
+			return protectedTermError(entry, term)
 		}
 	}
 	return contextError(err)
+}
+
+// endorsementJwt is the member of credentials, achievements and profiles
+// that holds endorsements as compact JWS strings. The OB 3.0 data model
+// and JSON Schemas define it, but no published context-3.0.x does.
+const endorsementJwt = "endorsementJwt"
+
+// redefinedTerm finds the @context entry that redefines a protected term
+// of an earlier entry, and the term when that entry is an inline context.
+// entry counts from 1; it is 0 when no top-level entry is to blame, as for
+// a redefinition inside a type-scoped context. The context list is
+// processed for each growing prefix, then for the prefix with each member
+// of the blamed entry alone.
+func redefinedTerm(ctx any, budget *int) (entry int, term string) {
+	list, ok := ctx.([]any)
+	if !ok {
+		return 0, ""
+	}
+	for i := 1; i < len(list); i++ {
+		if !redefines(list[:i+1], budget) {
+			continue
+		}
+		inline, ok := list[i].(map[string]any)
+		if !ok {
+			return i + 1, ""
+		}
+		for _, k := range slices.Sorted(maps.Keys(inline)) {
+			if !strings.HasPrefix(k, "@") && redefines(append(slices.Clone(list[:i]), map[string]any{k: inline[k]}), budget) {
+				return i + 1, k
+			}
+		}
+		return i + 1, ""
+	}
+	return 0, ""
+}
+
+// redefines reports whether processing the context list ctx raises a
+// protected term redefinition, spending one unit of budget; an exhausted
+// budget reports false.
+func redefines(ctx []any, budget *int) bool {
+	if *budget <= 0 {
+		return false
+	}
+	*budget--
+	_, err := ld.NewJsonLdProcessor().Expand(map[string]any{"@context": ctx}, ldOptions())
+	var ldErr *ld.JsonLdError
+	return errors.As(err, &ldErr) && ldErr.Code == ld.ProtectedTermRedefinition
+}
+
+// protectedTermError reports a redefined protected term found by
+// redefinedTerm.
+func protectedTermError(entry int, term string) error {
+	finding := fmt.Sprintf("@context entry %d redefines a protected term", entry)
+	if term != "" {
+		finding = fmt.Sprintf("@context entry %d redefines the protected term %q", entry, term)
+	}
+	return fmt.Errorf("%w: %s of an earlier context, which JSON-LD 1.1 forbids (§4.1.11 Protected Term Definitions); remove the redefinition, because the earlier context already defines the term", ErrContext, finding)
 }
 
 // maxTermSearch bounds the expansions undefinedTerm runs to name the
@@ -194,7 +295,7 @@ func contextError(err error) error {
 
 	switch ldErr.Code {
 	case ld.ProtectedTermRedefinition:
-		return fmt.Errorf("%w: a context redefines a protected term of an earlier context (JSON-LD 1.1 §4.1.11); remove the redefinition or move that context first", ErrContext)
+		return fmt.Errorf("%w: a context redefines a protected term of an earlier context, which JSON-LD 1.1 forbids (§4.1.11 Protected Term Definitions); remove the redefinition", ErrContext)
 	case ld.InvalidProperty:
 		return fmt.Errorf("%w: a property is not defined by any of the credential's contexts, so it would not be covered by a Data Integrity proof", ErrContext)
 	}
@@ -202,9 +303,19 @@ func contextError(err error) error {
 }
 
 // checkPayloadJSONLD expands the credential of a VC-JWT in safe mode,
-// without the JWT registered claims, and returns the JSON-LD problem or
-// nil. The signature of a token does not depend on JSON-LD, but a term no
-// context defines still means the credential does not conform.
+// without the JWT registered claims and without endorsementJwt members,
+// and returns the JSON-LD problem or nil. The signature of a token does
+// not depend on JSON-LD, but a term no context defines still means the
+// credential does not conform.
+//
+// endorsementJwt is left out because the fault is the context's, not the
+// credential's. The OB 3.0 data model and JSON Schemas define the member
+// on credentials, achievements and profiles, but context-3.0.3 omits it.
+// 1EdTech's validator adds it to its own copy of that context. A token
+// signs the member's bytes whatever JSON-LD makes of them, so a warning
+// would only alarm the readers of genuine badges. A Data Integrity proof
+// signs the JSON-LD data instead, so expandSafe still rejects the member
+// there.
 func checkPayloadJSONLD(doc map[string]any) error {
 	trimmed := doc
 	for _, claim := range jwtRegisteredClaims {
@@ -213,7 +324,54 @@ func checkPayloadJSONLD(doc map[string]any) error {
 			break
 		}
 	}
+	if pruned, changed := withoutMember(trimmed, endorsementJwt); changed {
+		trimmed = pruned.(map[string]any)
+	}
 	return expandSafe(trimmed)
+}
+
+// withoutMember returns v without the member name in any object at any
+// depth, and whether there was one. Only the objects and arrays on the way
+// to a removed member are copied, so v is not changed.
+func withoutMember(v any, name string) (any, bool) {
+	switch t := v.(type) {
+	case map[string]any:
+		var out map[string]any
+		for k, e := range t {
+			if k == name {
+				if out == nil {
+					out = maps.Clone(t)
+				}
+				delete(out, k)
+				continue
+			}
+			if pruned, changed := withoutMember(e, name); changed {
+				if out == nil {
+					out = maps.Clone(t)
+				}
+				out[k] = pruned
+			}
+		}
+		if out == nil {
+			return t, false
+		}
+		return out, true
+	case []any:
+		var out []any
+		for i, e := range t {
+			if pruned, changed := withoutMember(e, name); changed {
+				if out == nil {
+					out = slices.Clone(t)
+				}
+				out[i] = pruned
+			}
+		}
+		if out == nil {
+			return t, false
+		}
+		return out, true
+	}
+	return v, false
 }
 
 // withoutClaims returns a copy of doc without the JWT registered claims.

@@ -412,7 +412,7 @@ func (v *Verifier) statusListProof(ctx context.Context, jws *JWS, lc *credential
 func judgeListProof(sig, bind *Check, listURL string) (check Check, ok bool) {
 	switch {
 	case sig.required:
-		return statusUnknown(sig.Err, fmt.Sprintf("Revocation status could not be checked because the key of the status list at %s could not be obtained: %s (STATUS_RETRIEVAL_ERROR).", listURL, sig.Message)), false
+		return statusUnknown(sig.Err, fmt.Sprintf("Revocation status could not be checked because the signature of the status list at %s could not be checked: %s (STATUS_RETRIEVAL_ERROR).", listURL, sig.Message)), false
 	case sig.Outcome != Pass && !(sig.Outcome == Warn && errors.Is(sig.Err, ErrDeprecatedProof)):
 		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR)", listURL, sig.Message)), false
 	case bind.required:
