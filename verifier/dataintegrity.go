@@ -186,7 +186,7 @@ func (v *Verifier) verifyProof(ctx context.Context, docContext any, p map[string
 			return diOutcome{signature: verifiedCheck(p, signatureMessage(kr.origin, k.id)), binding: kr.binding}
 		}
 	}
-	if unpinnedContext(config["@context"]) != "" {
+	if unpinnedContext(docContext) != "" || unpinnedContext(config["@context"]) != "" {
 		return diOutcome{signature: contextChangedCheck(), binding: kr.binding}
 	}
 	return diOutcome{
