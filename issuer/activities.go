@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -21,10 +22,10 @@ type ActivityInput struct {
 	EndDate          time.Time
 	Hours            float64
 	AchievementCodes []string
-	MinAttendance    float64 // share of sessions, 0 < x ≤ 1; 0 means DefaultMinAttendance
-	Curricular       bool    // part of a curriculum: such activities are not eligible
-	RestrictedEntry  bool    // not open to all students: such activities are not eligible
-	OrganiserID      string  // set by admins to create an activity for an organiser
+	MinAttendance    *float64 // share of sessions, 0 < x ≤ 1; nil means DefaultMinAttendance
+	Curricular       bool     // part of a curriculum: such activities are not eligible
+	RestrictedEntry  bool     // not open to all students: such activities are not eligible
+	OrganiserID      string   // set by admins to create an activity for an organiser
 }
 
 // CreateActivity checks in against the scheme's rules and stores the activity.
@@ -53,17 +54,11 @@ func (s *Service) CreateActivity(ctx context.Context, actor *User, in ActivityIn
 }
 
 func (s *Service) checkActivity(ctx context.Context, in ActivityInput) (*Activity, error) {
-	var errs []error
-	if strings.TrimSpace(in.Title) == "" {
-		errs = append(errs, Invalidf("title", "missing; give the activity a title"))
-	}
-	if strings.TrimSpace(in.Unit) == "" {
-		errs = append(errs, Invalidf("unit", "missing; name the organising unit, such as Careers Centre"))
-	}
-	errs = append(errs,
-		checkLength("title", in.Title, maxNameLength),
-		checkLength("unit", in.Unit, maxNameLength),
-		checkLength("description", in.Description, maxTextLength))
+	in.Title = strings.TrimSpace(in.Title)
+	in.Unit = strings.TrimSpace(in.Unit)
+	in.Description = strings.TrimSpace(in.Description)
+
+	errs := checkActivityText(in)
 	if in.Curricular {
 		errs = append(errs, Invalidf("curricular", "curricular activities cannot offer badges: the scheme recognises extracurricular activities only"))
 	}
@@ -78,12 +73,8 @@ func (s *Service) checkActivity(ctx context.Context, in ActivityInput) (*Activit
 	if in.Hours <= 0 || in.Hours > 10000 {
 		errs = append(errs, Invalidf("hours", "%g: give the activity's length in hours, more than 0", in.Hours))
 	}
-	if in.MinAttendance == 0 {
-		in.MinAttendance = DefaultMinAttendance
-	}
-	if in.MinAttendance < 0 || in.MinAttendance > 1 {
-		errs = append(errs, Invalidf("min_attendance", "%g: give a share between 0 and 1, such as 0.75 for three quarters of the sessions", in.MinAttendance))
-	}
+	minAttendance, err := checkMinAttendance(in.MinAttendance)
+	errs = append(errs, err)
 
 	ids, err := s.offeredAchievements(ctx, in.AchievementCodes, in.Hours)
 	if err != nil {
@@ -97,19 +88,56 @@ func (s *Service) checkActivity(ctx context.Context, in ActivityInput) (*Activit
 	}
 
 	return &Activity{
-		Title:           strings.TrimSpace(in.Title),
-		Description:     strings.TrimSpace(in.Description),
-		Unit:            strings.TrimSpace(in.Unit),
+		Title:           in.Title,
+		Description:     in.Description,
+		Unit:            in.Unit,
 		StartDate:       in.StartDate.UTC(),
 		EndDate:         in.EndDate.UTC(),
 		Hours:           in.Hours,
 		Extracurricular: true,
 		OpenToAll:       true,
-		MinAttendance:   in.MinAttendance,
+		MinAttendance:   minAttendance,
 		AchievementIDs:  ids,
 		OrganiserID:     in.OrganiserID,
 		CreatedAt:       s.now(),
 	}, nil
+}
+
+// checkActivityText checks the trimmed text fields of in: present where
+// required, one line where they are names, and not too long.
+func checkActivityText(in ActivityInput) []error {
+	var errs []error
+	if in.Title == "" {
+		errs = append(errs, Invalidf("title", "missing; give the activity a title"))
+	}
+	if in.Unit == "" {
+		errs = append(errs, Invalidf("unit", "missing; name the organising unit, such as Careers Centre"))
+	} else {
+		errs = append(errs, checkUnit(in.Unit))
+	}
+	return append(errs,
+		CheckLine("title", in.Title),
+		CheckMultiline("description", in.Description),
+		checkLength("title", in.Title, maxNameLength),
+		checkLength("unit", in.Unit, maxNameLength),
+		checkLength("description", in.Description, maxTextLength))
+}
+
+// checkMinAttendance returns the share of sessions a student must attend:
+// DefaultMinAttendance when v is nil, else *v when it is above 0 and at
+// most 1. A share of 0 would award the badges to a listed student who
+// attended no session, which the scheme does not recognise, so it is
+// rejected rather than read as "no rule".
+func checkMinAttendance(v *float64) (float64, error) {
+	switch {
+	case v == nil:
+		return DefaultMinAttendance, nil
+	case *v == 0:
+		return 0, Invalidf("min_attendance", "0 would award the badges to students who attended no session; give a share above 0, such as 0.75 for three quarters of the sessions, or leave it out for %g", DefaultMinAttendance)
+	case *v < 0 || *v > 1 || math.IsNaN(*v):
+		return 0, Invalidf("min_attendance", "%g: give a share above 0 and at most 1, such as 0.75 for three quarters of the sessions", *v)
+	}
+	return *v, nil
 }
 
 // offeredAchievements resolves codes to achievement ids, checking that each
@@ -128,6 +156,14 @@ func (s *Service) offeredAchievements(ctx context.Context, codes []string, hours
 			continue
 		}
 		seen[code] = true
+		if err := CheckLine("achievements", code); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !codePattern.MatchString(code) {
+			errs = append(errs, Invalidf("achievements", "%q is not a badge code; codes are 1 to 16 capital letters, digits, - or _, such as IPC", code))
+			continue
+		}
 
 		a, err := s.Store.AchievementByCode(ctx, code)
 		if errors.Is(err, ErrNotFound) {
@@ -148,6 +184,9 @@ func (s *Service) offeredAchievements(ctx context.Context, codes []string, hours
 func (s *Service) checkOrganiser(ctx context.Context, id string) error {
 	if id == "" {
 		return nil
+	}
+	if err := CheckLine("organiser", id); err != nil {
+		return err
 	}
 	u, err := s.Store.User(ctx, id)
 	if errors.Is(err, ErrNotFound) {
@@ -191,6 +230,14 @@ func (s *Service) Enrol(ctx context.Context, actor *User, activityID, studentNum
 	if err != nil {
 		return err
 	}
+	studentNumber = strings.TrimSpace(studentNumber)
+	if studentNumber == "" {
+		return Invalidf("student_id", "missing; give the institution's student number")
+	}
+	if err := CheckLine("student_id", studentNumber); err != nil {
+		return err
+	}
+
 	found, err := s.Store.StudentsByNumber(ctx, []string{studentNumber})
 	if err != nil {
 		return fmt.Errorf("find student: %w", err)

@@ -72,6 +72,9 @@ func (s *Service) SearchAwards(ctx context.Context, actor *User, f AwardSearch) 
 		return nil, 0, err
 	}
 	f.Query = strings.TrimSpace(f.Query)
+	if err := CheckLine("q", f.Query); err != nil {
+		return nil, 0, err
+	}
 	return s.Store.SearchAwards(ctx, f)
 }
 

@@ -57,6 +57,20 @@ type UploadRequest struct {
 	Progress func(done, total int)
 }
 
+// checkText checks the text of req that is stored with the upload: the
+// file's name and type, and the withheld student numbers, which a
+// background run keeps one per line.
+func (req *UploadRequest) checkText() error {
+	errs := []error{
+		CheckLine("filename", req.Filename),
+		CheckLine("content_type", req.ContentType),
+	}
+	for _, n := range req.Withhold {
+		errs = append(errs, CheckLine("withhold", n))
+	}
+	return errors.Join(errs...)
+}
+
 // RowStatus is the outcome of an upload for one row.
 type RowStatus string
 
@@ -134,6 +148,9 @@ func (s *Service) ProcessUpload(ctx context.Context, actor *User, req UploadRequ
 	}
 	if actor.Role == RoleOrganiser && !actor.CanUpload {
 		return nil, fmt.Errorf("%s has no right to upload attendance; ask the learning advisor to grant it: %w", actor.Name, ErrForbidden)
+	}
+	if err := req.checkText(); err != nil {
+		return nil, err
 	}
 
 	rows, problems, err := s.Parser.ParseAttendance(req.Filename, req.Data)

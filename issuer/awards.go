@@ -95,7 +95,14 @@ func (s *Service) SetProfile(ctx context.Context, actor *User, p *Profile) error
 	if a, err := mail.ParseAddress(p.Email); p.Email != "" && (err != nil || a.Address != p.Email) {
 		errs = append(errs, Invalidf("email", "%q is not an email address such as badges@example.edu", p.Email))
 	}
-	errs = append(errs, checkLength("name", p.Name, maxNameLength), checkLength("description", p.Description, maxTextLength))
+	errs = append(errs,
+		CheckLine("name", p.Name),
+		CheckLine("url", p.URL),
+		CheckLine("email", p.Email),
+		CheckMultiline("description", p.Description),
+		CheckLine("image", p.ImageURL),
+		checkLength("name", p.Name, maxNameLength),
+		checkLength("description", p.Description, maxTextLength))
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}

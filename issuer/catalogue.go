@@ -135,11 +135,15 @@ func (e *CatalogueEntry) validate() error {
 	}
 
 	errs = append(errs,
+		CheckLine("name", strings.TrimSpace(e.Name)),
+		CheckMultiline("description", strings.TrimSpace(e.Description)),
+		CheckMultiline("criteria", strings.TrimSpace(e.Criteria)),
+		CheckLine("criteriaUrl", e.CriteriaURL),
 		checkLength("name", e.Name, maxNameLength),
 		checkLength("description", e.Description, maxTextLength),
 		checkLength("criteria", e.Criteria, maxTextLength))
 	for _, tag := range e.Tags {
-		errs = append(errs, checkLength("tags", tag, maxNameLength))
+		errs = append(errs, CheckLine("tags", tag), checkLength("tags", tag, maxNameLength))
 	}
 	if e.MinHours < 0 || e.ValidForDays < 0 {
 		errs = append(errs, Invalidf("minHours", "minHours and validForDays must not be negative"))

@@ -23,6 +23,9 @@ func (s *Service) UpdateStudent(ctx context.Context, actor *User, number string,
 		return nil, err
 	}
 	number = strings.TrimSpace(number)
+	if err := CheckLine("student_id", number); err != nil {
+		return nil, err
+	}
 	if err := checkStudentUpdate(&u); err != nil {
 		return nil, err
 	}
@@ -69,6 +72,9 @@ func checkStudentUpdate(u *StudentUpdate) error {
 // CheckPersonalEmail checks a student's personal address: one plain
 // address of at most 254 bytes, without a display name.
 func CheckPersonalEmail(email string) error {
+	if err := CheckLine("personal_email", email); err != nil {
+		return err
+	}
 	if err := checkLength("personal_email", email, 254); err != nil {
 		return err
 	}

@@ -281,6 +281,9 @@ func (s *Service) RequestTranscript(ctx context.Context, st *Student, note strin
 		return nil, ErrUnauthenticated
 	}
 	note = strings.TrimSpace(note)
+	if err := CheckMultiline("note", note); err != nil {
+		return nil, err
+	}
 	if err := checkLength("note", note, maxTranscriptNoteLength); err != nil {
 		return nil, err
 	}

@@ -69,6 +69,9 @@ func (s *Service) publishedRecords(ctx context.Context) ([]*RecordEntry, error) 
 // Achievement. A Limit of 0 means maxRecordPageSize.
 func (s *Service) RecordsOfAchievement(ctx context.Context, f RecordFilter) (*RecordPage, error) {
 	f.Query = strings.TrimSpace(f.Query)
+	if err := CheckLine("q", f.Query); err != nil {
+		return nil, err
+	}
 	if err := checkLength("q", f.Query, maxRecordQueryChars); err != nil {
 		return nil, err
 	}

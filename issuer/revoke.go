@@ -75,6 +75,9 @@ func checkReason(reason, hint string) (string, error) {
 	if reason == "" {
 		return "", Invalidf("reason", "missing; %s", hint)
 	}
+	if err := CheckMultiline("reason", reason); err != nil {
+		return "", err
+	}
 	if err := checkLength("reason", reason, maxReasonLength); err != nil {
 		return "", err
 	}

@@ -432,8 +432,24 @@ func TestCreateActivityRules(t *testing.T) {
 		{"unknown badge", func(in *issuer.ActivityInput) { in.AchievementCodes = []string{"XYZ"} }, `"XYZ"`},
 		{"end before start", func(in *issuer.ActivityInput) { in.EndDate = day.AddDate(0, 0, -1) }, "before the start date"},
 		{"no hours", func(in *issuer.ActivityInput) { in.Hours = 0 }, "hours"},
-		{"attendance share", func(in *issuer.ActivityInput) { in.MinAttendance = 75 }, "between 0 and 1"},
+		{"attendance share", func(in *issuer.ActivityInput) { in.MinAttendance = ptr(75.0) }, "above 0 and at most 1"},
+		{"attendance zero", func(in *issuer.ActivityInput) { in.MinAttendance = ptr(0.0) }, "min_attendance: 0 would award the badges to students who attended no session"},
+		{"attendance half", func(in *issuer.ActivityInput) { in.MinAttendance = ptr(0.5) }, ""},
 		{"title too long", func(in *issuer.ActivityInput) { in.Title = strings.Repeat("活", 201) }, "201 characters is too long"},
+		{"title NUL", func(in *issuer.ActivityInput) { in.Title = "a\x00b" }, "title: contains a control character U+0000 at position 2; remove it"},
+		{"title line break", func(in *issuer.ActivityInput) { in.Title = "Career\nDay" }, "title: contains a line break at position 7"},
+		{"title C1 control", func(in *issuer.ActivityInput) { in.Title = "Caf\u0085 talk" }, "U+0085 at position 4"},
+		{"title not UTF-8", func(in *issuer.ActivityInput) { in.Title = "Caf\xe9 talk" }, "title: is not valid UTF-8 text: byte 0xE9 at position 4"},
+		{"description lines", func(in *issuer.ActivityInput) { in.Description = "Day one:\r\n\tCVs\nDay two" }, ""},
+		{"description bell", func(in *issuer.ActivityInput) { in.Description = "ring\a" }, "description: contains a control character U+0007 at position 5"},
+		{"description lone CR", func(in *issuer.ActivityInput) { in.Description = "a\rb" }, "description: contains a line break at position 2"},
+		{"unit slash", func(in *issuer.ActivityInput) { in.Unit = "U/../.." }, "unit: \"U/../..\" contains a slash"},
+		{"unit backslash", func(in *issuer.ActivityInput) { in.Unit = `U\x` }, "contains a slash"},
+		{"unit dot segment", func(in *issuer.ActivityInput) { in.Unit = ".." }, `unit: ".." is not a name`},
+		{"unit escape", func(in *issuer.ActivityInput) { in.Unit = "U\x1b[31m" }, "unit: contains a control character U+001B at position 2"},
+		{"badge code NUL", func(in *issuer.ActivityInput) { in.AchievementCodes = []string{"PS\x00"} }, "achievements: contains a control character U+0000 at position 3"},
+		{"badge code shape", func(in *issuer.ActivityInput) { in.AchievementCodes = []string{"P S"} }, `"P S" is not a badge code`},
+		{"organiser NUL", func(in *issuer.ActivityInput) { in.OrganiserID = "u\x00" }, "organiser: contains a control character U+0000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -452,6 +468,40 @@ func TestCreateActivityRules(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateActivityMinAttendance checks that an absent share takes the
+// default and a given one is kept as given.
+func TestCreateActivityMinAttendance(t *testing.T) {
+	h := newHarness(t)
+	day := time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		given *float64
+		want  float64
+	}{
+		{"absent", nil, issuer.DefaultMinAttendance},
+		{"half", ptr(0.5), 0.5},
+		{"all", ptr(1.0), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := issuer.ActivityInput{Title: "T", Unit: "U", StartDate: day, EndDate: day, Hours: 2, AchievementCodes: []string{"PS"}, MinAttendance: tt.given}
+			a, err := h.svc.CreateActivity(t.Context(), issuer.System, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := h.db.Activity(t.Context(), a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.MinAttendance != tt.want {
+				t.Errorf("stored min attendance = %g, want %g", stored.MinAttendance, tt.want)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func TestCreateActivityForAnotherOrganiser(t *testing.T) {
 	h := newHarness(t)

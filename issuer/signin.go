@@ -105,7 +105,13 @@ func checkStaffFields(name, email string, role Role) error {
 	if name == "" {
 		return Invalidf("name", "missing; give the person's name")
 	}
+	if err := CheckLine("name", name); err != nil {
+		return err
+	}
 	if err := checkLength("name", name, 200); err != nil {
+		return err
+	}
+	if err := CheckLine("email", email); err != nil {
 		return err
 	}
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
@@ -212,6 +218,10 @@ func (s *Service) SignIn(ctx context.Context, login, password string) (*Principa
 // passwordOwner returns the account of login and its stored password
 // hash, or nil and "" when no single account has that login.
 func (s *Service) passwordOwner(ctx context.Context, login string) (*Principal, string, error) {
+	if CheckLine("login", login) != nil {
+		// No account name or address holds a control character.
+		return nil, "", nil
+	}
 	u, err := s.Store.UserByEmail(ctx, login)
 	if errors.Is(err, ErrNotFound) {
 		u, err = s.Store.UserByName(ctx, login)
@@ -264,7 +274,12 @@ func (s *Service) passwordMatches(ctx context.Context, stored, password string) 
 // secret to send to that same address. For an unknown address it returns
 // ErrNotFound, which callers must not reveal to the requester.
 func (s *Service) CreateSignInLink(ctx context.Context, email string) (*Student, string, error) {
-	st, err := s.Store.StudentByEmail(ctx, strings.TrimSpace(email))
+	email = strings.TrimSpace(email)
+	if CheckLine("email", email) != nil {
+		// No stored address holds a control character.
+		return nil, "", fmt.Errorf("no student has the email: %w", ErrNotFound)
+	}
+	st, err := s.Store.StudentByEmail(ctx, email)
 	if errors.Is(err, ErrConflict) {
 		return nil, "", fmt.Errorf("several students have the email: %w", ErrNotFound)
 	}

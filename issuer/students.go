@@ -44,6 +44,11 @@ func (st *Student) Validate() error {
 		errs = append(errs, Invalidf("name", "missing for student %s", st.Number))
 	}
 	errs = append(errs,
+		CheckLine("student_id", st.Number),
+		CheckLine("name", st.Name),
+		CheckLine("chinese_name", st.ChineseName),
+		CheckLine("email", st.Email),
+		CheckLine("programme", st.Programme),
 		checkLength("student_id", st.Number, 64),
 		checkLength("name", st.Name, maxNameLength),
 		checkLength("chinese_name", st.ChineseName, maxNameLength),
@@ -113,6 +118,9 @@ func (s *Service) ImportStudents(ctx context.Context, actor *User, students []*S
 // Students lists students; only admins may see the whole register.
 func (s *Service) Students(ctx context.Context, actor *User, f StudentFilter) ([]*Student, error) {
 	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	if err := CheckLine("q", f.Query); err != nil {
 		return nil, err
 	}
 	return s.Store.Students(ctx, f)

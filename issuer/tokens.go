@@ -27,6 +27,9 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, role Role, name 
 	if name == "" {
 		return "", nil, Invalidf("name", "missing; name the person or system the token is for")
 	}
+	if err := CheckLine("name", name); err != nil {
+		return "", nil, err
+	}
 	if role != RoleAdmin && role != RoleOrganiser {
 		return "", nil, Invalidf("role", "%q: use admin or organiser", role)
 	}

@@ -59,6 +59,9 @@ func (s *Service) StartUploadRun(ctx context.Context, actor *User, req UploadReq
 	if req.DryRun {
 		return nil, Invalidf("dry_run", "a dry run is checked at once; send it without the background option")
 	}
+	if err := req.checkText(); err != nil {
+		return nil, err
+	}
 
 	now := s.now()
 	run := &UploadRun{

@@ -21,7 +21,7 @@ func setupActivityCreate(fs *flag.FlagSet) func(context.Context, *env, *config.C
 	end := fs.String("end", "", "end date, YYYY-MM-DD; defaults to the start date")
 	hours := fs.Float64("hours", 0, "length of the activity in hours")
 	codes := fs.String("achievements", "", "comma-separated codes of the badges offered, such as IPC,EC")
-	minAtt := fs.Float64("min-attendance", issuer.DefaultMinAttendance, "share of sessions a student must attend to earn the badges, from 0 to 1")
+	minAtt := fs.Float64("min-attendance", issuer.DefaultMinAttendance, "share of sessions a student must attend to earn the badges, above 0 and at most 1")
 	organiser := fs.String("organiser", "", "name of the organiser who owns the activity (a user made by laurel token create)")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 		if *title == "" || *start == "" || *codes == "" {
@@ -78,7 +78,7 @@ func activityInput(title, desc, unit, start, end string, hours float64, codes st
 		EndDate:          endDate,
 		Hours:            hours,
 		AchievementCodes: strings.Split(codes, ","),
-		MinAttendance:    minAtt,
+		MinAttendance:    &minAtt,
 	}, nil
 }
 

@@ -135,7 +135,14 @@ func student(index map[string]int, rec []string) (*issuer.Student, error) {
 		PersonalEmail: get("personal_email"),
 	}
 
-	var errs []error
+	// The import checks these again; checking here adds the line number.
+	errs := []error{
+		issuer.CheckLine("student_id", st.Number),
+		issuer.CheckLine("name", st.Name),
+		issuer.CheckLine("chinese_name", st.ChineseName),
+		issuer.CheckLine("email", st.Email),
+		issuer.CheckLine("programme", st.Programme),
+	}
 	if y := get("year_of_entry"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil {

@@ -102,7 +102,7 @@ func (db *DB) enqueueTx(ctx context.Context, c conn, jobs []issuer.Job) error {
 		params[i] = river.InsertManyParams{Args: j}
 	}
 	if _, err := client.InsertManyTx(ctx, tx, params); err != nil {
-		return fmt.Errorf("enqueue %d jobs: %w", len(jobs), err)
+		return storeError(fmt.Sprintf("enqueue %d jobs", len(jobs)), err)
 	}
 	return nil
 }

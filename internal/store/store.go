@@ -10,8 +10,9 @@
 // Driver errors are translated by error code: sql.ErrNoRows becomes
 // issuer.ErrNotFound, a unique violation issuer.ErrConflict, a foreign key
 // violation issuer.ErrNotFound (the referenced record is missing), a
-// CHECK or NOT NULL violation issuer.ErrInvalid, and a PostgreSQL deadlock
-// or serialization failure issuer.ErrConflict.
+// CHECK or NOT NULL violation issuer.ErrInvalid, a PostgreSQL deadlock
+// or serialization failure issuer.ErrConflict, and text that PostgreSQL
+// cannot store (SQLSTATE 22021 or 22P05, such as U+0000) issuer.ErrInvalid.
 package store
 
 import (
@@ -179,6 +180,7 @@ const (
 	foreignKeyViolation
 	checkViolation
 	lostRace
+	unstorableText
 )
 
 // classify reads the constraint kind from the driver's error code.
@@ -210,10 +212,22 @@ func classify(err error) violation {
 			// deadlock_detected and serialization_failure: the transaction
 			// lost a race with another one and may be run again.
 			return lostRace
+		case "22021", "22P05":
+			// character_not_in_repertoire, such as U+0000 or invalid
+			// UTF-8 in a text parameter, and untranslatable_character,
+			// such as \u0000 in JSON for a jsonb column. The issuer
+			// rejects such text first; this keeps any path it misses
+			// from becoming a server error.
+			return unstorableText
 		}
 	}
 	return noViolation
 }
+
+// errUnstorableText is the error of a PostgreSQL statement that a text
+// value made fail. The message is for the person who sent the value; the
+// driver's error, wrapped beside it, names the SQLSTATE for the log.
+var errUnstorableText = issuer.Invalidf("", "the text contains a character that the database cannot store, such as U+0000 (NUL) or bytes that are not UTF-8; remove it and send the request again")
 
 // storeError wraps err with the operation op and, where it applies, the
 // issuer sentinel error that callers test with errors.Is.
@@ -231,6 +245,8 @@ func storeError(op string, err error) error {
 		return fmt.Errorf("%s: %w: %w", op, issuer.ErrInvalid, err)
 	case lostRace:
 		return fmt.Errorf("%s: %w: another transaction ran at the same time: %w", op, issuer.ErrConflict, err)
+	case unstorableText:
+		return fmt.Errorf("%s: %w: %w", op, errUnstorableText, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -44,7 +45,8 @@ func newActivityView(a *issuer.Activity) activityView {
 	}
 }
 
-// activityInput is the body of POST /api/v1/activities.
+// activityInput is the body of POST /api/v1/activities. It also takes
+// extracurricular and open_to_all, the rule fields that GET returns.
 type activityInput struct {
 	Title         string   `json:"title"`
 	Description   string   `json:"description"`
@@ -53,39 +55,41 @@ type activityInput struct {
 	EndDate       string   `json:"end_date"`
 	Hours         float64  `json:"hours"`
 	Achievements  []string `json:"achievements"`
-	MinAttendance float64  `json:"min_attendance"`
+	MinAttendance *float64 `json:"min_attendance"` // absent means issuer.DefaultMinAttendance
 	Curricular    bool     `json:"curricular"`
-	OpenToAll     *bool    `json:"open_to_all"` // absent means true
-	OrganiserID   string   `json:"organiser_id"`
+	// Extracurricular may only be true, because the scheme recognises
+	// extracurricular activities only.
+	Extracurricular *bool  `json:"extracurricular"`
+	OpenToAll       *bool  `json:"open_to_all"` // absent means true
+	OrganiserID     string `json:"organiser_id"`
 }
 
 func (in activityInput) toService() (issuer.ActivityInput, error) {
-	start, err := parseDate("start_date", in.StartDate)
-	if err != nil {
-		return issuer.ActivityInput{}, err
-	}
-	end, err := parseDate("end_date", in.EndDate)
-	if err != nil {
+	start, startErr := parseDate("start_date", in.StartDate)
+	end, endErr := parseDate("end_date", in.EndDate)
+	if err := errors.Join(startErr, endErr); err != nil {
 		return issuer.ActivityInput{}, err
 	}
 	return issuer.ActivityInput{
 		Title: in.Title, Description: in.Description, Unit: in.Unit,
 		StartDate: start, EndDate: end, Hours: in.Hours,
 		AchievementCodes: in.Achievements, MinAttendance: in.MinAttendance,
-		Curricular: in.Curricular, RestrictedEntry: in.OpenToAll != nil && !*in.OpenToAll,
-		OrganiserID: in.OrganiserID,
+		Curricular:      in.Curricular || (in.Extracurricular != nil && !*in.Extracurricular),
+		RestrictedEntry: in.OpenToAll != nil && !*in.OpenToAll,
+		OrganiserID:     in.OrganiserID,
 	}, nil
 }
 
 // parseDate reads a YYYY-MM-DD date; "" stays the zero time so that the
-// service reports the missing date with the other problems.
+// service reports the missing date with the other problems. A value that
+// is not a date is an invalid field, like the service's own checks.
 func parseDate(field, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return time.Time{}, badRequest("field %s=%q: write the date as YYYY-MM-DD, such as 2025-03-14", field, v)
+		return time.Time{}, issuer.Invalidf(field, "%q is not a date; write it as YYYY-MM-DD, such as 2025-03-14", v)
 	}
 	return t, nil
 }
@@ -148,10 +152,6 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.StudentID = strings.TrimSpace(in.StudentID)
-	if in.StudentID == "" {
-		s.writeError(w, r, badRequest("field student_id is missing; give the institution's student number"))
-		return
-	}
 
 	activityID := chi.URLParam(r, "id")
 	if err := s.Service.Enrol(r.Context(), currentUser(r), activityID, in.StudentID, in.PublishConsent); err != nil {

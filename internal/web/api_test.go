@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/laurel-badges/laurel/issuer"
 )
 
 func TestAPIRequiresToken(t *testing.T) {
@@ -259,11 +261,63 @@ func TestCreateActivity(t *testing.T) {
 		}
 	})
 
-	t.Run("malformed date", func(t *testing.T) {
-		body := strings.Replace(valid, "2025-09-01", "01/09/2025", 1)
-		resp := ts.postJSON(t, "/api/v1/activities", ts.admin.token, body).wantStatus(t, http.StatusBadRequest)
-		if msg := resp.errorBody(t).Error.Message; !strings.Contains(msg, "start_date") || !strings.Contains(msg, "YYYY-MM-DD") {
-			t.Errorf("message = %q, want it to name start_date and the format", msg)
+	t.Run("invalid field values", func(t *testing.T) {
+		tests := []struct{ name, from, to, want string }{
+			{"date format", `"start_date":"2025-09-01"`, `"start_date":"01/09/2025"`, `start_date: "01/09/2025" is not a date; write it as YYYY-MM-DD`},
+			{"month 13", `"end_date":"2025-12-01"`, `"end_date":"2026-13-01"`, `end_date: "2026-13-01" is not a date`},
+			{"end before start", `"end_date":"2025-12-01"`, `"end_date":"2025-08-01"`, "end_date: 2025-08-01 is before the start date 2025-09-01"},
+			{"zero attendance", `"hours":20`, `"hours":20,"min_attendance":0`, "min_attendance: 0 would award the badges to students who attended no session"},
+			{"attendance above 1", `"hours":20`, `"hours":20,"min_attendance":75`, "min_attendance: 75: give a share above 0 and at most 1"},
+			{"not extracurricular", `"hours":20`, `"hours":20,"extracurricular":false`, "curricular activities cannot offer badges"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				body := strings.Replace(valid, tt.from, tt.to, 1)
+				resp := ts.postJSON(t, "/api/v1/activities", ts.admin.token, body).wantStatus(t, http.StatusUnprocessableEntity)
+				e := resp.errorBody(t).Error
+				if e.Code != codeInvalidInput || !strings.Contains(e.Message, tt.want) {
+					t.Errorf("error = %+v, want invalid_input with %q", e, tt.want)
+				}
+			})
+		}
+	})
+
+	t.Run("malformed JSON", func(t *testing.T) {
+		resp := ts.postJSON(t, "/api/v1/activities", ts.admin.token, `{"title":`).wantStatus(t, http.StatusBadRequest)
+		if code := resp.errorBody(t).Error.Code; code != codeBadRequest {
+			t.Errorf("code = %q, want %q", code, codeBadRequest)
+		}
+	})
+
+	t.Run("minimum attendance kept", func(t *testing.T) {
+		tests := []struct {
+			name, field string
+			want        float64
+		}{
+			{"absent", ``, issuer.DefaultMinAttendance},
+			{"half", `,"min_attendance":0.5`, 0.5},
+			{"all", `,"min_attendance":1`, 1},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				body := strings.Replace(valid, `"hours":20`, `"hours":20`+tt.field, 1)
+				var a activityView
+				ts.postJSON(t, "/api/v1/activities", ts.admin.token, body).wantStatus(t, http.StatusCreated).decode(t, &a)
+				var got activityView
+				ts.get(t, "/api/v1/activities/"+a.ID, ts.admin.token).wantStatus(t, http.StatusOK).decode(t, &got)
+				if got.MinAttendance != tt.want {
+					t.Errorf("min_attendance = %g, want %g", got.MinAttendance, tt.want)
+				}
+			})
+		}
+	})
+
+	t.Run("fields that GET returns", func(t *testing.T) {
+		body := strings.Replace(valid, `"hours":20`, `"hours":20,"extracurricular":true,"open_to_all":true`, 1)
+		var a activityView
+		ts.postJSON(t, "/api/v1/activities", ts.admin.token, body).wantStatus(t, http.StatusCreated).decode(t, &a)
+		if !a.Extracurricular || !a.OpenToAll {
+			t.Errorf("activity = %+v, want extracurricular and open to all", a)
 		}
 	})
 
@@ -273,6 +327,11 @@ func TestCreateActivity(t *testing.T) {
 		ts.get(t, "/api/v1/activities", ts.otherOrganiser.token).wantStatus(t, http.StatusOK).decode(t, &others)
 		if len(mine.Activities) != 2 || len(others.Activities) != 0 {
 			t.Errorf("organiser sees %d activities and the other organiser %d, want 2 and 0", len(mine.Activities), len(others.Activities))
+		}
+		var all struct{ Activities []activityView }
+		ts.get(t, "/api/v1/activities", ts.admin.token).wantStatus(t, http.StatusOK).decode(t, &all)
+		if len(all.Activities) != 6 {
+			t.Errorf("admin sees %d activities, want 6: the seeded one, the organiser's and 4 of the admin's", len(all.Activities))
 		}
 	})
 }

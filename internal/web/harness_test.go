@@ -12,7 +12,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/laurel-badges/laurel/internal/attendance"
 	"github.com/laurel-badges/laurel/internal/store"
+	"github.com/laurel-badges/laurel/internal/store/storetest"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/keys"
 )
@@ -155,9 +155,26 @@ const testCatalogue = `{"achievements": [
   "criteria": "Complete the service project.", "achievementType": "CommunityService"}
 ]}`
 
-// newTestServer starts a server; configure, when given, changes the
-// web.Server before its handler is built.
+// newTestServer starts a server on a new SQLite file; configure, when
+// given, changes the web.Server before its handler is built.
 func newTestServer(t testing.TB, configure ...func(*Server)) *testServer {
+	t.Helper()
+	return newTestServerOn(t, storetest.SQLiteURL(t), configure...)
+}
+
+// testDatabases lists the stores that tests of storage behaviour run the
+// server on; PostgreSQL skips when LAUREL_TEST_DATABASE_URL is unset
+// outside CI.
+var testDatabases = []struct {
+	name string
+	url  func(testing.TB) string
+}{
+	{"sqlite", storetest.SQLiteURL},
+	{"postgres", storetest.PostgresURL},
+}
+
+// newTestServerOn is newTestServer on the empty database at databaseURL.
+func newTestServerOn(t testing.TB, databaseURL string, configure ...func(*Server)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 
@@ -165,7 +182,7 @@ func newTestServer(t testing.TB, configure ...func(*Server)) *testServer {
 	base := "http://" + hs.Listener.Addr().String()
 	ts := &testServer{URL: base, logs: &lockedBuffer{}}
 
-	ts.db = openTestStore(t)
+	ts.db = openTestStore(t, databaseURL)
 	ts.store = &faultyStore{Store: ts.db}
 	logger := slog.New(NewLogHandler(slog.NewJSONHandler(ts.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ts.master = make([]byte, keys.MasterKeySize)
@@ -197,10 +214,10 @@ func newTestServer(t testing.TB, configure ...func(*Server)) *testServer {
 	return ts
 }
 
-func openTestStore(t testing.TB) *store.DB {
+func openTestStore(t testing.TB, databaseURL string) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "laurel.db"))
+	db, err := store.Open(ctx, databaseURL)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

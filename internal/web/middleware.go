@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,6 +186,63 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", baseCSP)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// rejectControlText returns 400 when the path or a query parameter is not
+// valid UTF-8 or contains a control character, before any handler reads
+// it. Such text names no record, and PostgreSQL rejects it in a query.
+// Query values may contain tabs and line breaks, because the organiser's
+// activity form sends its description by GET to refresh the badge
+// guidance. The service checks bodies, field by field.
+func (s *Server) rejectControlText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := checkRequestText(r)
+		if err == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+
+		if wantsHTML(r) {
+			s.logError(r, http.StatusBadRequest, err)
+			s.loadSession(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s.renderError(w, r, http.StatusBadRequest, "The address is not valid: "+err.Error()+".")
+			})).ServeHTTP(w, r)
+			return
+		}
+		s.writeError(w, r, err)
+	})
+}
+
+// checkRequestText applies issuer.CheckLine to the path and the query
+// parameter names, and issuer.CheckMultiline to their values, in name
+// order, and returns a 400 for the first problem.
+func checkRequestText(r *http.Request) error {
+	if msg := textProblem(issuer.CheckLine("path", r.URL.Path)); msg != "" {
+		return badRequest("the path %s", msg)
+	}
+
+	q := r.URL.Query()
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if msg := textProblem(issuer.CheckLine("name", name)); msg != "" {
+			return badRequest("the name of query parameter %q %s", name, msg)
+		}
+		for _, v := range q[name] {
+			if msg := textProblem(issuer.CheckMultiline(name, v)); msg != "" {
+				return badRequest("query parameter %s %s", name, msg)
+			}
+		}
+	}
+	return nil
+}
+
+// textProblem returns the message of a ValidationError without its field,
+// or "" for nil.
+func textProblem(err error) string {
+	var v *issuer.ValidationError
+	if !errors.As(err, &v) {
+		return ""
+	}
+	return v.Message
 }
 
 // publicCORS lets browser-based verifiers on other origins read the public

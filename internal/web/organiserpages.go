@@ -148,7 +148,8 @@ func (f *activityForm) input() (issuer.ActivityInput, []string) {
 		if err != nil || percent <= 0 || percent > 100 {
 			problems = append(problems, fmt.Sprintf("minimum attendance %q: give a percentage of the sessions from 1 to 100, such as 75", f.MinAttendance))
 		} else {
-			in.MinAttendance = percent / 100
+			share := percent / 100
+			in.MinAttendance = &share
 		}
 	}
 	return in, problems

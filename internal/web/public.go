@@ -67,7 +67,7 @@ type unitDoc struct {
 // activity have a profile, so that no one can mint an official-looking
 // page for a made-up unit.
 func (s *Server) unitProfile(w http.ResponseWriter, r *http.Request) {
-	name, err := url.PathUnescape(chi.URLParam(r, "name"))
+	name, err := unescapedParam(r, "name")
 	if err != nil {
 		s.writeError(w, r, issuer.ErrNotFound)
 		return
@@ -87,6 +87,19 @@ func (s *Server) unitProfile(w http.ResponseWriter, r *http.Request) {
 		doc.ParentOrg = &profileRefID{ID: s.Service.IssuerID, Type: []string{"Profile"}}
 	}
 	serveCachedJSON(w, r, "application/json", doc, cachePublicDocument)
+}
+
+// unescapedParam returns the route parameter key in its decoded form.
+// chi matches on r.URL.RawPath when the request escaped a character that
+// need not be escaped, such as %2F, and then gives the parameter still
+// escaped. Otherwise chi matches on the decoded r.URL.Path, and decoding
+// again would misread a name that contains %.
+func unescapedParam(r *http.Request, key string) (string, error) {
+	v := chi.URLParam(r, key)
+	if r.URL.RawPath == "" {
+		return v, nil
+	}
+	return url.PathUnescape(v)
 }
 
 // home handles GET /, the landing page that the issuer's "Issued by" link

@@ -131,7 +131,7 @@ func (s *Server) Handler() http.Handler {
 	s.setDefaults()
 
 	r := chi.NewRouter()
-	r.Use(withRequestID, s.accessLog, s.recoverPanics, securityHeaders, s.crossOriginProtection, middleware.GetHead)
+	r.Use(withRequestID, s.accessLog, s.recoverPanics, securityHeaders, s.crossOriginProtection, s.rejectControlText, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
