@@ -61,7 +61,7 @@ func (st *Student) Validate() error {
 		errs = append(errs, CheckPersonalEmail(st.PersonalEmail))
 	}
 	if st.StudyMode != FullTime && st.StudyMode != PartTime {
-		errs = append(errs, Invalidf("study_mode", "%q: use full-time or part-time", st.StudyMode))
+		errs = append(errs, Invalidf("study_mode", "%q: use full-time or part-time, or leave it empty for full-time", st.StudyMode))
 	}
 	if st.Status != "" && st.Status != Current && st.Status != Graduated {
 		errs = append(errs, Invalidf("status", "%q: use current or graduated, or leave it empty to keep the stored status", st.Status))
@@ -76,7 +76,8 @@ func (st *Student) Validate() error {
 // nothing: when any record is invalid, nothing is stored and every problem
 // is returned. A student with an empty Status or PersonalEmail keeps the
 // stored one, so a register export without those columns neither
-// un-graduates alumni nor erases their personal addresses.
+// un-graduates alumni nor erases their personal addresses. An empty
+// StudyMode means full-time, also for a stored part-time student.
 func (s *Service) ImportStudents(ctx context.Context, actor *User, students []*Student) (created, updated int, err error) {
 	if err := requireAdmin(actor); err != nil {
 		return 0, 0, err
@@ -90,6 +91,11 @@ func (s *Service) ImportStudents(ctx context.Context, actor *User, students []*S
 	for _, st := range students {
 		st.Email = strings.TrimSpace(st.Email)
 		st.PersonalEmail = strings.TrimSpace(st.PersonalEmail)
+		if strings.TrimSpace(string(st.StudyMode)) == "" {
+			// Registers often leave the column out because most students
+			// study full-time; every import reads a blank mode so.
+			st.StudyMode = FullTime
+		}
 		if err := st.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("student %s: %w", st.Number, err))
 		}

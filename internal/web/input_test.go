@@ -155,3 +155,34 @@ func TestUnitURLs(t *testing.T) {
 		})
 	}
 }
+
+// TestImportStudentsBlankStudyMode checks that the JSON import reads a
+// blank or missing study mode as full-time, as the CSV import does, also
+// for a stored part-time student.
+func TestImportStudentsBlankStudyMode(t *testing.T) {
+	ts := newTestServer(t)
+	body := `[{"student_id":"S4001","name":"NEW One","email":"s4001@stu.example.edu"},
+		{"student_id":"S4002","name":"NEW Two","email":"s4002@stu.example.edu","study_mode":""},
+		{"student_id":"S4003","name":"NEW Three","email":"s4003@stu.example.edu","study_mode":"part-time"},
+		{"student_id":"S1003","name":"WONG Siu Ming","email":"s1003@stu.example.edu","study_mode":" "}]`
+	var counts importCounts
+	ts.postJSON(t, "/api/v1/students", ts.admin.token, body).wantStatus(t, http.StatusOK).decode(t, &counts)
+	if counts != (importCounts{Created: 3, Updated: 1}) {
+		t.Errorf("counts = %+v, want 3 created and 1 updated", counts)
+	}
+
+	want := map[string]string{"S4001": "full-time", "S4002": "full-time", "S4003": "part-time", "S1003": "full-time"}
+	for number, mode := range want {
+		var list struct{ Students []studentView }
+		ts.get(t, "/api/v1/students?q="+number, ts.admin.token).wantStatus(t, http.StatusOK).decode(t, &list)
+		if len(list.Students) != 1 || list.Students[0].StudyMode != mode {
+			t.Errorf("student %s = %+v, want one %s student", number, list.Students, mode)
+		}
+	}
+
+	bad := `[{"student_id":"S4004","name":"NEW Four","email":"s4004@stu.example.edu","study_mode":"evenings"}]`
+	e := ts.postJSON(t, "/api/v1/students", ts.admin.token, bad).wantStatus(t, http.StatusUnprocessableEntity).errorBody(t).Error
+	if !strings.Contains(e.Message, `study_mode: "evenings": use full-time or part-time, or leave it empty for full-time`) {
+		t.Errorf("message %q, want it to name the study mode and the choices", e.Message)
+	}
+}
