@@ -50,6 +50,27 @@ var publicRoutes = map[string]bool{
 	"GET /records":                          true,
 }
 
+// staffAPIRoutes lists the API routes that organisers may call, as
+// "METHOD pattern". Every other API route is for admins only, and
+// TestEveryRouteChecksRole checks that it rejects an organiser's token
+// with 403 before it reads the body.
+var staffAPIRoutes = map[string]bool{
+	"GET /api/v1/achievements":                  true,
+	"GET /api/v1/activities":                    true,
+	"POST /api/v1/activities":                   true,
+	"GET /api/v1/activities/{id}":               true,
+	"POST /api/v1/activities/{id}/enrolments":   true,
+	"GET /api/v1/activities/{id}/template.csv":  true,
+	"GET /api/v1/activities/{id}/template.xlsx": true,
+	"POST /api/v1/activities/{id}/attendance":   true,
+	"GET /api/v1/activities/{id}/uploads":       true,
+	"GET /api/v1/uploads/{id}":                  true,
+	"GET /api/v1/uploads/{id}/file":             true,
+	"GET /api/v1/awards":                        true,
+	"GET /api/v1/profile":                       true,
+	"GET /api/v1/upload-runs/{id}":              true,
+}
+
 // roleGroups maps the path prefix of each role group to the roles it
 // admits. Every route of the pages must sit under one of them.
 var roleGroups = []struct {
@@ -84,7 +105,9 @@ func TestEveryRouteChecksRole(t *testing.T) {
 	anonymous := browserClient(t)
 
 	checked := 0
+	walked := map[string]bool{}
 	err := chi.Walk(router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		walked[method+" "+route] = true
 		if publicRoutes[method+" "+route] {
 			return nil
 		}
@@ -108,6 +131,9 @@ func TestEveryRouteChecksRole(t *testing.T) {
 				res := ts.pageMethod(t, clients[issuer.RoleAdmin], method, path, form)
 				if res.StatusCode != http.StatusUnauthorized {
 					t.Errorf("admin session without token: %s %s: status %d, want 401", method, path, res.StatusCode)
+				}
+				if !staffAPIRoutes[method+" "+route] {
+					checkAdminOnlyAPI(t, ts, method, path)
 				}
 				return
 			}
@@ -133,6 +159,32 @@ func TestEveryRouteChecksRole(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Fatalf("checked %d routes; the walk missed the role groups", checked)
+	}
+	for route := range staffAPIRoutes {
+		if !walked[route] {
+			t.Errorf("staffAPIRoutes lists %s, which the router does not serve; remove it from the list", route)
+		}
+	}
+}
+
+// checkAdminOnlyAPI sends an admin-only API route an organiser's token
+// with a body and query that the handler would reject with 400 or 422,
+// and expects 403: the role is checked before the request is read.
+func checkAdminOnlyAPI(t *testing.T, ts *testServer, method, path string) {
+	t.Helper()
+	req := request{method: method, path: path + "?limit=-1&status=nope&state=nope", token: ts.organiser.token,
+		header: http.Header{"Content-Type": {"application/json"}}}
+	if method != http.MethodGet && method != http.MethodHead {
+		req.body = strings.NewReader(`{"name": "unfinished`)
+	}
+
+	res := ts.do(t, req)
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("organiser token, malformed request: %s %s: status %d, want 403; body: %s", method, path, res.StatusCode, res.body)
+		return
+	}
+	if got := res.errorBody(t).Error.Code; got != codeForbidden {
+		t.Errorf("organiser token: %s %s: error code %q, want %q", method, path, got, codeForbidden)
 	}
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"net"
@@ -272,6 +273,25 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), userKey, user)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// requireTokenRole returns 403 unless the user that authenticate found has
+// one of roles.
+func (s *Server) requireTokenRole(roles ...issuer.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u := currentUser(r)
+			if u == nil {
+				s.writeError(w, r, issuer.ErrUnauthenticated)
+				return
+			}
+			if !slices.Contains(roles, u.Role) {
+				s.writeError(w, r, fmt.Errorf("user %s has role %s, and the route needs %v: %w", u.ID, u.Role, roles, issuer.ErrForbidden))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>"

@@ -225,10 +225,6 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Use(s.authenticate)
 
 	r.Get("/achievements", s.listAchievements)
-	r.Post("/achievements", s.importAchievements)
-	r.Get("/students", s.listStudents)
-	r.Post("/students", s.importStudents)
-	r.Patch("/students/{student_id}", s.patchStudent)
 
 	r.Get("/activities", s.listActivities)
 	r.Post("/activities", s.createActivity)
@@ -242,6 +238,24 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/uploads/{id}", s.getUpload)
 	r.Get("/uploads/{id}/file", s.uploadFile)
 	r.Get("/awards", s.listAwards)
+
+	r.Get("/profile", s.getProfile)
+	r.Get("/upload-runs/{id}", s.getUploadRun)
+
+	r.Group(s.adminAPIRoutes)
+}
+
+// adminAPIRoutes registers the routes that only admins may call. The role
+// is checked before a handler reads the body, so that any other token gets
+// 403 whatever it sends; the service checks it again.
+func (s *Server) adminAPIRoutes(r chi.Router) {
+	r.Use(s.requireTokenRole(issuer.RoleAdmin))
+
+	r.Post("/achievements", s.importAchievements)
+	r.Get("/students", s.listStudents)
+	r.Post("/students", s.importStudents)
+	r.Patch("/students/{student_id}", s.patchStudent)
+
 	r.Post("/credentials/{id}/revoke", s.revokeCredential)
 	r.Post("/credentials/{id}/reissue", s.reissueCredential)
 
@@ -249,10 +263,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/keys/rotate", s.rotateKey)
 	r.Post("/keys/{id}/revoke", s.revokeKey)
 
-	r.Get("/profile", s.getProfile)
 	r.Put("/profile", s.putProfile)
 
-	r.Get("/upload-runs/{id}", s.getUploadRun)
 	r.Get("/jobs", s.listJobs)
 	r.Get("/outbox", s.listOutbox)
 }
