@@ -17,10 +17,10 @@ import (
 	"github.com/laurel-badges/laurel/keys"
 )
 
-// backupPostgres writes a pg_dump archive of the PostgreSQL store to file.
-// pg_dump reads one snapshot, so the server keeps running. The archive is
-// written under a temporary name, synced and renamed, and never replaces
-// an existing file.
+// backupPostgres writes a pg_dump archive of the PostgreSQL store to file,
+// with mode 0600. pg_dump reads one snapshot, so the server keeps running.
+// The archive is written under a temporary name, synced and renamed, and
+// never replaces an existing file.
 func backupPostgres(ctx context.Context, e *env, cfg *config.Config, tools pgtools.Tools, file string) error {
 	if _, err := os.Lstat(file); err == nil {
 		return fmt.Errorf("%s exists already; give a new file name, because a backup never overwrites one", file)
@@ -46,6 +46,11 @@ func backupPostgres(ctx context.Context, e *env, cfg *config.Config, tools pgtoo
 	// search_path puts Laurel's tables in one schema of a shared database.
 	partial := filepath.Join(filepath.Dir(file), "."+filepath.Base(file)+"."+uuid.NewString()[:8]+".partial")
 	defer os.Remove(partial)
+	// pg_dump truncates the file it is given and keeps its mode 0600,
+	// because the archive holds personal data and the encrypted keys.
+	if err := store.CreatePrivateFile(partial); err != nil {
+		return fmt.Errorf("back up to %s: %w", file, err)
+	}
 	if err := tools.Dump(ctx, cfg.DatabaseURL, partial); err != nil {
 		return fmt.Errorf("back up %s: %w", config.RedactURL(cfg.DatabaseURL), err)
 	}

@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
 
+	"github.com/laurel-badges/laurel/internal/store/storetest"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -198,4 +200,43 @@ func statusIndexOf(t *testing.T, base, id string) int {
 		t.Fatalf("statusListIndex %q: %v", doc.CredentialStatus.StatusListIndex, err)
 	}
 	return index
+}
+
+// TestBackupFileIsPrivate checks that a backup, which holds every
+// student's personal data and the encrypted signing keys, is readable by
+// its owner only, under the common umask 022 that makes new files 0644.
+func TestBackupFileIsPrivate(t *testing.T) {
+	databases := []struct {
+		name string
+		url  func(testing.TB) string
+	}{
+		{"sqlite", func(testing.TB) string { return "" }},
+		{"postgres", storetest.PostgresDatabase},
+	}
+	old := syscall.Umask(0o022)
+	t.Cleanup(func() { syscall.Umask(old) })
+
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			dir, databaseURL := t.TempDir(), db.url(t)
+			if code, out, errOut := laurelOn(t, dir, databaseURL, "demo"); code != exitOK {
+				t.Fatalf("demo: exit %d\n%s%s", code, out, errOut)
+			}
+			backup := filepath.Join(t.TempDir(), "laurel.backup")
+			if code, out, errOut := laurelOn(t, dir, databaseURL, "backup", backup); code != exitOK {
+				t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+			}
+
+			info, err := os.Stat(backup)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mode := info.Mode().Perm(); mode != 0o600 {
+				t.Errorf("backup mode = %#o, want 0600", mode)
+			}
+			if info.Size() == 0 {
+				t.Error("backup is empty")
+			}
+		})
+	}
 }

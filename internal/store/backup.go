@@ -24,8 +24,10 @@ func (db *DB) Path() string { return db.path }
 // VACUUM INTO, which reads one snapshot while other connections go on
 // reading and writing, so a running server need not stop. The copy is
 // written under a temporary name in path's folder, synced to disk and then
-// renamed, so path never holds a partial copy. It returns fs.ErrExist when
-// path exists, and ErrNotSQLite on PostgreSQL.
+// renamed, so path never holds a partial copy. The file has mode 0600
+// whatever the umask, because it holds every student's personal data and
+// the encrypted signing keys. It returns fs.ErrExist when path exists,
+// and ErrNotSQLite on PostgreSQL.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.dialect.name != dialectSQLite {
 		return fmt.Errorf("back up %s: %w", db.display, ErrNotSQLite)
@@ -36,6 +38,10 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 
 	partial := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+uuid.NewString()[:8]+".partial")
 	defer os.Remove(partial)
+	if err := CreatePrivateFile(partial); err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	// VACUUM INTO writes into an empty file that exists, keeping its mode.
 	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, partial); err != nil {
 		return fmt.Errorf("back up %s to %s: %w", db.display, path, err)
 	}
@@ -84,6 +90,22 @@ func (db *DB) CheckIntegrity(ctx context.Context) error {
 		return fmt.Errorf("check %s: the database is damaged: %s", db.display, strings.Join(findings, "; "))
 	}
 	return nil
+}
+
+// CreatePrivateFile creates an empty file at path that only its owner may
+// read and write (mode 0600), for a program to write a backup into. It
+// fails when path exists. The mode is set again after creation, because
+// the umask may clear bits of the requested mode.
+func CreatePrivateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func syncFile(path string) error {
