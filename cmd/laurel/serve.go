@@ -8,6 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/laurel-badges/laurel/internal/artefact"
@@ -97,6 +100,9 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go deleteStaleSessions(ctx, a)
+	if msg, ok := baseURLMismatch(a.cfg.BaseURL, ln.Addr()); ok {
+		a.log.Warn(msg, "base_url", a.cfg.BaseURL, "addr", ln.Addr().String())
+	}
 	a.log.Info("laurel serving", "addr", ln.Addr().String(), "base_url", a.cfg.BaseURL, "issuer", a.service.IssuerID, "database", a.db.Dialect())
 
 	select {
@@ -117,6 +123,45 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 	srv.Wait()
 	a.log.Info("stopped")
 	return nil
+}
+
+// baseURLMismatch reports a base URL on this machine (localhost, a name
+// under .localhost, or a loopback address) whose port is not the one the
+// server listens on. Credential ids, the issuer DID and links would then
+// point at another server, or at none: the usual cause is --addr set
+// without --base-url, whose default is http://localhost:8080. A base URL
+// with a public host is left alone, because a reverse proxy may forward
+// its port to any local one.
+func baseURLMismatch(baseURL string, listening net.Addr) (string, bool) {
+	u, err := url.Parse(baseURL)
+	if err != nil || !isLoopbackHost(u.Hostname()) {
+		return "", false
+	}
+	tcp, ok := listening.(*net.TCPAddr)
+	if !ok {
+		return "", false
+	}
+
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	if port == strconv.Itoa(tcp.Port) {
+		return "", false
+	}
+	want := *u
+	want.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(tcp.Port))
+	return fmt.Sprintf("the base URL %s names port %s on this machine, but the server listens on port %d: credentials and links would point elsewhere; set --base-url (LAUREL_BASE_URL) to the address clients use, such as %s",
+		baseURL, port, tcp.Port, strings.TrimSuffix(want.String(), "/")), true
+}
+
+func isLoopbackHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // staleSessionsEvery is how often the server deletes expired sessions and
