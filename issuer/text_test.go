@@ -185,6 +185,10 @@ func testServiceRejectsControlText(t *testing.T, h *harness) {
 			_, _, err := svc.CreateToken(ctx, issuer.System, issuer.RoleOrganiser, "Bot\x00")
 			return err
 		}, "name"},
+		{"token email", func() error {
+			_, _, err := svc.IssueToken(ctx, issuer.System, issuer.TokenRequest{Role: issuer.RoleOrganiser, Name: "Bot", Email: "bot\x00@example.edu"})
+			return err
+		}, "email"},
 		{"enrolment student", func() error {
 			return svc.Enrol(ctx, issuer.System, h.activity.ID, "0157\x00", true)
 		}, "student_id"},

@@ -43,6 +43,7 @@ func setupConfig(fs *flag.FlagSet) func(context.Context, *env, *config.Config, [
 func setupTokenCreate(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {
 	role := fs.String("role", "", "role of the token's user: admin or organiser")
 	name := fs.String("name", "", "name of the person or system the token is for; a user of that name is created when missing")
+	email := fs.String("email", "", "email address of the user that the token creates, which receives the summaries of the user's uploads")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 		if *role == "" || *name == "" {
 			return fmt.Errorf("%w: --role and --name are required", errUsage)
@@ -53,7 +54,7 @@ func setupTokenCreate(fs *flag.FlagSet) func(context.Context, *env, *config.Conf
 		}
 		defer a.Close()
 
-		secret, u, err := a.service.CreateToken(ctx, issuer.System, issuer.Role(*role), *name)
+		secret, u, err := a.service.IssueToken(ctx, issuer.System, issuer.TokenRequest{Role: issuer.Role(*role), Name: *name, Email: *email})
 		if err != nil {
 			return err
 		}

@@ -37,11 +37,20 @@ func setupDemo(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []s
 	}
 }
 
+// demoAdvisorEmail is the address of the demonstration institution and
+// of its learning advisor. Without SMTP the messages to it stay in the
+// outbox at /admin/outbox.
+const demoAdvisorEmail = "advisor@example.edu"
+
 // seedDemo sets the profile, imports the catalogue and students, creates an
 // admin token and one workshop offering two badges.
 func seedDemo(ctx context.Context, a *app, name string) (*issuer.Activity, string, error) {
 	svc := a.service
-	if err := svc.SetProfile(ctx, issuer.System, &issuer.Profile{Name: name, URL: a.cfg.BaseURL, Description: "Demonstration issuer of the Digital Badges Scheme"}); err != nil {
+	// The profile's email is the learning advisor's address unless
+	// LAUREL_ADVISOR_EMAIL is set, so that the copy of each upload has
+	// a recipient.
+	profile := &issuer.Profile{Name: name, URL: a.cfg.BaseURL, Email: demoAdvisorEmail, Description: "Demonstration issuer of the Digital Badges Scheme"}
+	if err := svc.SetProfile(ctx, issuer.System, profile); err != nil {
 		return nil, "", err
 	}
 
@@ -69,7 +78,7 @@ func seedDemo(ctx context.Context, a *app, name string) (*issuer.Activity, strin
 		return nil, "", err
 	}
 
-	token, _, err := svc.CreateToken(ctx, issuer.System, issuer.RoleAdmin, "Learning Advisor (demo)")
+	token, _, err := svc.IssueToken(ctx, issuer.System, issuer.TokenRequest{Role: issuer.RoleAdmin, Name: "Learning Advisor (demo)", Email: demoAdvisorEmail})
 	if err != nil {
 		return nil, "", err
 	}

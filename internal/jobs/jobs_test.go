@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -426,6 +427,79 @@ func TestMissingAdvisorAddressCancels(t *testing.T) {
 	if len(j.Errors) == 0 || !strings.Contains(j.Errors[0].Message, "LAUREL_ADVISOR_EMAIL") {
 		t.Errorf("errors = %+v, want the fix named", j.Errors)
 	}
+}
+
+// TestSummaryWithoutUploaderEmail uploads as a user without an email
+// address, as made by `laurel token create` without --email. The summary
+// job must log that and succeed, because no retry could find an address,
+// and the other messages must go out.
+func TestSummaryWithoutUploaderEmail(t *testing.T) {
+	for _, d := range databases {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, d.url(t), 1)
+			var logs lockedBuffer
+			h.notifier.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+
+			uploader := &issuer.User{Name: "Register Bot", Role: issuer.RoleAdmin}
+			if err := h.db.CreateUser(t.Context(), uploader); err != nil {
+				t.Fatal(err)
+			}
+			_, err := h.svc.ProcessUpload(t.Context(), uploader, issuer.UploadRequest{
+				ActivityID: h.activity.ID, Filename: "attendance.csv", ContentType: "text/csv", Data: attendanceCSV(h.students),
+			})
+			if err != nil {
+				t.Fatalf("ProcessUpload: %v", err)
+			}
+			h.start(t)
+
+			// The student's message and the advisor's copy.
+			got := parsedByRecipient(t, h.smtp.WaitMessages(2, 3*time.Minute))
+			if got[h.students[0].Email] == nil || got["advisor@college.example.edu"] == nil {
+				t.Errorf("received messages for %v, want the student and the advisor", slices.Collect(mapKeys(got)))
+			}
+			waitJobs(t, "every job finished", func() bool {
+				pending, err := h.db.Jobs(t.Context(), issuer.JobFilter{States: []issuer.JobState{"available", "running", issuer.JobRetryable}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(pending) == 0
+			})
+
+			failed, err := h.db.Jobs(t.Context(), issuer.JobFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, j := range failed {
+				t.Errorf("job %s failed: %s after %d attempts: %+v", j.Kind, j.State, j.Attempt, j.Errors)
+			}
+			if !strings.Contains(logs.String(), "level=INFO msg=\"upload summary not sent: the uploader has no email address\"") ||
+				!strings.Contains(logs.String(), "user_id="+uploader.ID) {
+				t.Errorf("log lacks the skipped summary with the user's id:\n%s", logs.String())
+			}
+			if n := len(h.smtp.Messages()); n != 2 {
+				t.Errorf("SMTP server received %d messages, want 2", n)
+			}
+		})
+	}
+}
+
+// lockedBuffer collects the log lines of the job workers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestRevocationNotice(t *testing.T) {

@@ -23,9 +23,9 @@ import (
 	"github.com/laurel-badges/laurel/issuer"
 )
 
-// ErrNoRecipient is returned when a message has no address to go to, such
-// as an upload copy when no learning advisor address is configured.
-// Trying again cannot help, so job workers do not retry it.
+// ErrNoRecipient is returned when a message has no address to go to: an
+// upload copy when no learning advisor address is configured. Trying
+// again cannot help, so job workers do not retry it.
 var ErrNoRecipient = errors.New("no recipient address")
 
 // Notifier builds messages from the store's records and sends them.
@@ -260,7 +260,9 @@ func (n *Notifier) countBadges(ctx context.Context, awards []*issuer.Award) (int
 
 // SendUploadSummary sends the organiser who made an upload its counts.
 // An upload made by a command on the server, which has no user, is
-// summarised to the learning advisor instead.
+// summarised to the learning advisor instead. When that person has no
+// email address, such as a user made by `laurel token create` without
+// --email, it logs that and sends nothing: no later attempt could succeed.
 func (n *Notifier) SendUploadSummary(ctx context.Context, j issuer.UploadSummary) error {
 	brand, profile, err := n.branding(ctx)
 	if err != nil {
@@ -280,7 +282,8 @@ func (n *Notifier) SendUploadSummary(ctx context.Context, j issuer.UploadSummary
 		to = u.Email
 	}
 	if to == "" {
-		return fmt.Errorf("summary of upload %s: the uploader has no email address: %w", up.ID, ErrNoRecipient)
+		n.logger().InfoContext(ctx, "upload summary not sent: the uploader has no email address", "upload_id", up.ID, "user_id", up.UploadedBy)
+		return nil
 	}
 
 	subject := fmt.Sprintf("%d badges issued for %s", facts.Awards, facts.Activity)
@@ -292,7 +295,10 @@ func (n *Notifier) SendUploadSummary(ctx context.Context, j issuer.UploadSummary
 }
 
 // SendUploadCopy sends the learning advisor a copy of an upload with the
-// original file attached.
+// original file attached. Without an advisor address it returns
+// ErrNoRecipient, so the job fails once, without retries, and is listed
+// among the failed jobs with the setting to fix. The copy is the
+// advisor's record of each attendance form, so its loss must be visible.
 func (n *Notifier) SendUploadCopy(ctx context.Context, j issuer.UploadCopy) error {
 	brand, profile, err := n.branding(ctx)
 	if err != nil {
