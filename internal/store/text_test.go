@@ -13,10 +13,10 @@ import (
 )
 
 // TestPostgresUnstorableTextIsInvalid sends text with U+0000 and with
-// invalid UTF-8, which PostgreSQL refuses with SQLSTATE 22021, through
+// invalid UTF-8, which PostgreSQL rejects with SQLSTATE 22021, through
 // writes, lookups and searches of the store. Each must fail with a
-// ValidationError, never with a bare driver error that the web layer
-// would answer with 500.
+// ValidationError, never with a bare driver error, for which the web
+// layer returns 500.
 func TestPostgresUnstorableTextIsInvalid(t *testing.T) {
 	db := schemaTestDB(t, postgresTestURL(t))
 	ctx := t.Context()

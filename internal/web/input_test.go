@@ -9,9 +9,9 @@ import (
 )
 
 // TestAPIRejectsControlText sends U+0000 in every kind of text the API
-// takes, on both stores. PostgreSQL cannot store it and SQLite would; the
-// answer must be a 4xx naming the field or parameter either way, and
-// nothing may be stored.
+// takes, on both stores. PostgreSQL cannot store it and SQLite would, so
+// either way the response must be a 4xx naming the field or parameter,
+// and nothing may be stored.
 func TestAPIRejectsControlText(t *testing.T) {
 	for _, db := range testDatabases {
 		t.Run(db.name, func(t *testing.T) {
