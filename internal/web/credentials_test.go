@@ -199,7 +199,7 @@ func TestCredentialPage(t *testing.T) {
 		t.Errorf("page does not show both names of S1001")
 	}
 
-	css := ts.get(t, "/static/credential.css", "").wantStatus(t, http.StatusOK)
+	css := ts.get(t, "/static/app.css", "").wantStatus(t, http.StatusOK)
 	if ct := css.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
 		t.Errorf("stylesheet Content-Type = %q", ct)
 	}
