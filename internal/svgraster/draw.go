@@ -14,7 +14,7 @@ const (
 	// coversPerImage bounds the work of one drawing, counted in edge
 	// crossings and covered pixels, at this many times the pixels of the
 	// image: filling the whole image takes a little more than one.
-	coversPerImage = 300
+	coversPerImage = 100
 	// maxDrawnElements bounds the elements drawn, each <use> copy
 	// counted, so that <use> cannot multiply empty elements without bound.
 	maxDrawnElements = 100_000
@@ -36,8 +36,8 @@ type renderer struct {
 	ctx      context.Context
 	doc      *document
 	layers   []*canvas
-	budget   int64 // work left, see coversPerImage
-	elements int   // elements drawn so far
+	budget   int64   // work left, see coversPerImage
+	elements int     // elements drawn so far
 	viewW    float64 // viewport size in user units, the base of percentages
 	viewH    float64
 	useStack []*node
@@ -393,20 +393,24 @@ func flattenCubic(p0, p1, p2, p3 point, lineTo func(point)) {
 
 func (r *renderer) paintPolygon(evenOdd bool, pt paint) error {
 	c := r.top()
+	color, isSolid := pt.(solid)
 	err := r.poly.rasterize(evenOdd, &r.budget, func(y, x0 int, cover []float32) {
-		row := c.pix[4*(y*c.width+x0):]
+		row := c.pix[4*(y*c.width+x0) : 4*(y*c.width+x0+len(cover))]
 		for i, cv := range cover {
 			if cv <= 0 {
 				continue
 			}
 			cv = min(cv, 1)
-			src := pt.at(float64(x0+i)+0.5, float64(y)+0.5)
+			src := [4]float32(color)
+			if !isSolid {
+				src = pt.at(float64(x0+i)+0.5, float64(y)+0.5)
+			}
 			a := src[3] * cv
 			if a == 0 {
 				continue
 			}
 			k := 1 - a
-			px := row[4*i : 4*i+4]
+			px := row[4*i : 4*i+4 : 4*i+4]
 			px[0] = src[0]*cv + px[0]*k
 			px[1] = src[1]*cv + px[1]*k
 			px[2] = src[2]*cv + px[2]*k

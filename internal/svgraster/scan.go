@@ -133,11 +133,13 @@ func (pg *polygon) rasterize(evenOdd bool, budget *int64, span func(y, x0 int, c
 	}
 
 	cover := make([]float32, colEnd-colStart)
+	runs := make([]float32, colEnd-colStart+1)
 	var active []edge
 	var crossings []crossing
 	next := 0
 	for y := rowStart; y < rowEnd; y++ {
 		clear(cover)
+		clear(runs)
 		touched := false
 		for s := range samplesPerRow {
 			sy := float64(y) + (float64(s)+0.5)/samplesPerRow
@@ -171,7 +173,7 @@ func (pg *polygon) rasterize(evenOdd bool, budget *int64, span func(y, x0 int, c
 					inside = winding%2 != 0
 				}
 				if inside {
-					addSpan(cover, c.x-float64(colStart), crossings[i+1].x-float64(colStart), 1.0/samplesPerRow)
+					addSpan(cover, runs, c.x-float64(colStart), crossings[i+1].x-float64(colStart), 1.0/samplesPerRow)
 					touched = true
 				}
 			}
@@ -181,6 +183,11 @@ func (pg *polygon) rasterize(evenOdd bool, budget *int64, span func(y, x0 int, c
 		}
 		if touched {
 			*budget -= int64(len(cover))
+			sum := float32(0)
+			for i := range cover {
+				sum += runs[i]
+				cover[i] += sum
+			}
 			span(y, colStart, cover)
 		}
 	}
@@ -188,8 +195,10 @@ func (pg *polygon) rasterize(evenOdd bool, budget *int64, span func(y, x0 int, c
 }
 
 // addSpan adds weight times the covered part of each pixel between x0
-// and x1 to cover.
-func addSpan(cover []float32, x0, x1, weight float64) {
+// and x1 to cover. Whole pixels inside the span are added to runs as a
+// start and an end, which the caller sums along the row: a span then
+// costs the same whatever its length.
+func addSpan(cover, runs []float32, x0, x1, weight float64) {
 	x0 = math.Max(x0, 0)
 	x1 = math.Min(x1, float64(len(cover)))
 	if x1 <= x0 {
@@ -201,8 +210,9 @@ func addSpan(cover []float32, x0, x1, weight float64) {
 		return
 	}
 	cover[i0] += float32((float64(i0+1) - x0) * weight)
-	for i := i0 + 1; i < i1; i++ {
-		cover[i] += float32(weight)
+	if i0+1 < i1 {
+		runs[i0+1] += float32(weight)
+		runs[i1] -= float32(weight)
 	}
 	if i1 < len(cover) {
 		cover[i1] += float32((x1 - float64(i1)) * weight)
