@@ -222,8 +222,8 @@ func outputSize(w, h float64, size int) (int, int) {
 	return max(1, int(math.Round(float64(size)*w/h))), size
 }
 
-// Describe returns the message for an error of Render as the upload
-// check shows it.
+// Describe returns the reason in an error of Render as a clause that
+// can follow "because", such as "it uses <text>: convert …".
 func Describe(err error) string {
 	var u *UnsupportedError
 	if errors.As(err, &u) {

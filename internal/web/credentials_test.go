@@ -311,7 +311,7 @@ func TestPublicAchievement(t *testing.T) {
 		t.Errorf("image is not a nosniff SVG")
 	}
 
-	ts.get(t, "/achievements/"+id+"/image.png", "").wantStatus(t, http.StatusNotFound)
+	ts.get(t, "/achievements/"+id+"/image.gif", "").wantStatus(t, http.StatusNotFound)
 	ts.get(t, "/achievements/"+uuid.NewString(), "").wantStatus(t, http.StatusNotFound)
 	ts.get(t, "/achievements/IPC", "").wantStatus(t, http.StatusNotFound)
 }

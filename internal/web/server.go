@@ -86,7 +86,8 @@ type Server struct {
 	VerifyRateLimit int
 
 	// Fonts draws certificates and PNG versions of default badge images;
-	// nil makes those routes return 503.
+	// nil makes those routes, and PNG versions of SVG badge images,
+	// return 503.
 	Fonts *fonts.Chain
 
 	// Logos loads the issuer's logo for certificates; nil leaves it out.
@@ -110,6 +111,7 @@ type Server struct {
 	maxUploadBytes int64
 	verifyLimiter  rateLimiter
 	artefacts      artefactCache
+	rasters        badgeRasters
 
 	// ownVerifier checks our own credentials for their badge pages, and
 	// verdicts keeps its recent results.
@@ -189,6 +191,7 @@ func (s *Server) setDefaults() {
 	s.signInLimits = newSignInLimits()
 
 	s.verifyLimiter.perInterval = s.VerifyRateLimit
+	s.rasters.cache.limit = maxCachedBadgeImages
 
 	s.maxUploadBytes = s.MaxUploadBytes
 	if s.maxUploadBytes <= 0 {

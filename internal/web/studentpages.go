@@ -86,12 +86,11 @@ func (s *Server) shareLinks(ctx context.Context, b *issuer.StudentBadge, url str
 		{Label: "Download the PDF certificate", Href: path + "/certificate.pdf", Hint: "A4, with a QR code; the signed credential is attached to the file."},
 	}
 
-	// A badge with its own SVG image has no PNG version, and a PNG image
-	// has no SVG version: offer only the baked image that exists.
-	if b.Achievement.Image.ContentType == "image/png" {
-		links = append(links, shareLink{Label: "Download the badge image (PNG)", Href: path + "/badge.png", Hint: "The signed credential is baked into the image, so it verifies on its own."})
-	} else {
-		links = append(links, shareLink{Label: "Download the badge image (SVG)", Href: path + "/badge.svg", Hint: "The signed credential is baked into the image, so it verifies on its own."})
+	// Every badge image has a PNG version, but only an SVG image has an
+	// SVG version: wrapping a PNG in SVG would not make it scalable.
+	links = append(links, shareLink{Label: "Download the badge image (PNG)", Href: path + "/badge.png", Hint: "The signed credential is baked into the image, so it verifies on its own."})
+	if b.Achievement.Image.ContentType == "image/svg+xml" {
+		links = append(links, shareLink{Label: "Download the badge image (SVG)", Href: path + "/badge.svg", Hint: "Scalable, for print; the signed credential is baked into it too."})
 	}
 
 	links = append(links,

@@ -120,6 +120,12 @@ func (s *Server) writeTranscriptPDF(ctx context.Context, w io.Writer, st *issuer
 	}
 	for _, g := range s.groupTranscript(ctx, badges, false) {
 		group := certificate.TranscriptGroup{Badge: g.Achievement.Name, Description: g.Achievement.Description}
+		img, err := s.badgePNG(ctx, g.Achievement)
+		if err != nil {
+			// The transcript is still complete without the badge's image.
+			s.log.WarnContext(ctx, "badge image for transcript", "achievement_id", g.Achievement.ID, "err", err)
+		}
+		group.Image = img
 		for _, a := range g.Awards {
 			group.Awards = append(group.Awards, certificate.TranscriptAward{
 				Activity: a.Activity, Dates: a.Dates, IssuedOn: a.IssuedOn, Status: a.Status, URL: a.URL,
