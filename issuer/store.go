@@ -67,6 +67,10 @@ type Store interface {
 	// token unless the student has one already, and returns the stored
 	// token. It returns ErrNotFound for an unknown student.
 	EnsureTranscriptToken(ctx context.Context, studentID, token string) (string, error)
+	// ReplaceTranscriptToken stores token as the student's transcript
+	// token in place of any other, or returns ErrNotFound for an unknown
+	// student.
+	ReplaceTranscriptToken(ctx context.Context, studentID, token string) error
 	// StudentByTranscriptToken returns the student whose transcript link
 	// carries token, or ErrNotFound.
 	StudentByTranscriptToken(ctx context.Context, token string) (*Student, error)

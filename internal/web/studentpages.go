@@ -23,6 +23,7 @@ func (s *Server) studentRoutes(r chi.Router) {
 	r.Post("/publication", s.setPublicationPage)
 	r.Get("/transcript", s.transcriptPage)
 	r.Post("/transcript", s.requestTranscriptPage)
+	r.Post("/transcript/link", s.replaceTranscriptLink)
 }
 
 // studentHomeData is the data of templates/pages/student/home.html.
@@ -211,6 +212,16 @@ func (s *Server) requestTranscriptPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/student/transcript", "success", "Your transcript request is recorded. The learning advisor will contact you when it is ready.")
+}
+
+// replaceTranscriptLink handles POST /student/transcript/link: the
+// student's transcript link changes, and the old one stops working.
+func (s *Server) replaceTranscriptLink(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.Service.ReplaceTranscriptLink(r.Context(), sessionStudent(r)); err != nil {
+		s.renderServiceError(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/student/transcript", "success", "Your transcript has a new link. The old link, and the QR code on transcripts you downloaded before, no longer work; download your transcript again for the new one.")
 }
 
 // enrolData is the data of templates/pages/student/enrol.html.
