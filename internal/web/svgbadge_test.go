@@ -33,11 +33,16 @@ const uploadedSVG = `<?xml version="1.0" encoding="UTF-8"?>
 // as the admin's upload page checks it.
 func useUploadedSVG(t *testing.T, ts *testServer, svg string) *issuer.Achievement {
 	t.Helper()
-	img, _, err := badgeimage.Check(context.Background(), []byte(svg), badgeimage.Limits{})
+	img, err := checkedSVG(svg)
 	if err != nil {
 		t.Fatalf("upload check: %v", err)
 	}
 	return storeAchievementImage(t, ts, img)
+}
+
+func checkedSVG(svg string) (issuer.Image, error) {
+	img, _, err := badgeimage.Check(context.Background(), []byte(svg), badgeimage.Limits{})
+	return img, err
 }
 
 // storeAchievementImage writes an image straight to the store, as one
