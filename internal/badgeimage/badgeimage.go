@@ -118,7 +118,7 @@ func checkDrawable(ctx context.Context, svg []byte) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &unsupported):
-		return invalidf("the SVG cannot be drawn as a PNG version because it uses %s; or upload the badge as a PNG image", unsupported.Message)
+		return invalidf("the SVG uses %s, which Laurel cannot draw for the badge's PNG version; %s, or upload the badge as a PNG image", unsupported.Feature, unsupported.Fix)
 	case errors.Is(err, svgraster.ErrTooComplex):
 		return invalidf("the SVG is too complex to draw as a PNG version; simplify the drawing (fewer shapes and layers), or upload the badge as a PNG image")
 	case ctx.Err() != nil:

@@ -265,8 +265,8 @@ func TestCheckSVGMustDraw(t *testing.T) {
 	}{
 		{"shapes and gradient", `<defs><linearGradient id="g"><stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs><circle cx="5" cy="5" r="4" fill="url(#g)"/>`, ""},
 		{"script removed, rest drawn", `<script>x</script><rect width="9" height="9"/>`, ""},
-		{"text", `<text x="1" y="5">IPC</text>`, "uses <text>: convert the text to paths in the drawing program"},
-		{"clip path", `<clipPath id="c"><rect width="5" height="5"/></clipPath><rect width="9" height="9" clip-path="url(#c)"/>`, "uses the clip-path property on <rect>"},
+		{"text", `<text x="1" y="5">IPC</text>`, "the SVG uses <text>, which Laurel cannot draw for the badge's PNG version; convert the text to paths in the drawing program"},
+		{"clip path", `<clipPath id="c"><rect width="5" height="5"/></clipPath><rect width="9" height="9" clip-path="url(#c)"/>`, "uses the clip-path property on <rect>, which Laurel cannot draw for the badge's PNG version; remove the effect in the drawing program, or upload the badge as a PNG image"},
 		{"embedded image", `<image href="data:image/png;base64,iVBORw0KGgo=" width="9" height="9"/>`, "upload the badge as a PNG image"},
 		{"filter", `<filter id="f"><feGaussianBlur stdDeviation="1"/></filter><g filter="url(#f)"><rect width="9" height="9"/></g>`, "uses the filter property"},
 		{"too complex", `<defs><g id="a">` + strings.Repeat(`<rect width="10" height="10"/>`, 400) + `</g></defs>` + strings.Repeat(`<use href="#a"/>`, 400), "too complex to draw"},

@@ -115,6 +115,18 @@ var chromiumCases = []struct {
 </svg>`, chrome: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 80">
 <rect x="10" y="10" width="100" height="60" fill="#8a3b00"/><circle cx="60" cy="40" r="20" fill="white"/>
 </svg>`},
+	{name: "dashes, caps and miter limit", svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200">
+<circle cx="60" cy="60" r="40" fill="none" stroke="#4b2c83" stroke-width="8" stroke-dasharray="15 10 5 10" stroke-dashoffset="7" stroke-linecap="round"/>
+<polyline points="120,100 150,20 180,100" fill="none" stroke="#005f6b" stroke-width="10" stroke-miterlimit="2"/>
+<path d="M20 150 h150" stroke="#8a3b00" stroke-width="12" stroke-linecap="square" stroke-dasharray="20 20"/>
+<rect x="20" y="175" width="160" height="15" fill="none" stroke="black" stroke-width="3" stroke-linejoin="round" stroke-dasharray="4"/>
+</svg>`},
+	{name: "nested opacity and percentages", svg: `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="160" viewBox="0 0 240 160">
+<rect width="100%" height="50%" fill="#ffcc00"/>
+<g opacity="0.6"><rect x="10%" y="10%" width="50%" height="60%" fill="#1d4e89"/>
+<g opacity="0.5"><circle cx="60%" cy="50%" r="25%" fill="#8b1e2d"/></g></g>
+<ellipse cx="200" cy="120" rx="30" ry="20" fill="rgba(0,128,0,0.5)" stroke="hsl(280, 60%, 40%)" stroke-width="4"/>
+</svg>`},
 	{name: "preserveAspectRatio", svg: `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 50 50" preserveAspectRatio="xMinYMid meet">
 <rect width="50" height="50" fill="#4b2c83"/><circle cx="25" cy="25" r="20" fill="#ffcc00"/>
 </svg>`},

@@ -2,6 +2,7 @@ package svgraster
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/srwiley/rasterx"
@@ -70,10 +71,10 @@ var unsupportedElements = map[string]string{
 	"text":          "convert the text to paths in the drawing program (Inkscape: Path > Object to Path; Illustrator: Type > Create Outlines)",
 	"tspan":         "convert the text to paths in the drawing program",
 	"textPath":      "convert the text to paths in the drawing program",
-	"image":         "an embedded raster image cannot be scaled like the rest; upload the badge as a PNG image instead",
+	"image":         "draw the embedded picture with shapes instead",
 	"switch":        "remove the <switch> element and keep the drawing it shows",
 	"foreignObject": "remove the embedded HTML",
-	"svg":           "a nested <svg> element is not drawn; ungroup it in the drawing program",
+	"svg":           "ungroup the nested <svg> element in the drawing program",
 }
 
 func (r *renderer) drawChildren(n *node, s style, ctm matrix) error {
@@ -90,7 +91,7 @@ func (r *renderer) drawNode(n *node, parent style, ctm matrix) error {
 		return nil
 	}
 	if fix, ok := unsupportedElements[n.name]; ok {
-		return unsupported("<%s>: %s", n.name, fix)
+		return unsupported("<"+n.name+">", fix)
 	}
 	if err := r.countElement(); err != nil {
 		return err
@@ -104,7 +105,7 @@ func (r *renderer) drawNode(n *node, parent style, ctm matrix) error {
 		return nil
 	}
 	if p := s.unsupportedReference(); p != "" {
-		return unsupported("the %s property on <%s>: remove the effect in the drawing program, or upload a PNG image", p, n.name)
+		return unsupported("the "+p+" property on <"+n.name+">", "remove the effect in the drawing program")
 	}
 	if v, ok := n.attr("transform"); ok {
 		// Browsers draw an element whose transform is invalid without it.
@@ -115,7 +116,7 @@ func (r *renderer) drawNode(n *node, parent style, ctm matrix) error {
 
 	if s.opacity < 1 {
 		if len(r.layers) > maxLayers {
-			return unsupported("groups with opacity nested more than %d deep", maxLayers)
+			return unsupported(fmt.Sprintf("groups with opacity nested more than %d deep", maxLayers), "merge some of the groups")
 		}
 		if s.opacity == 0 {
 			return nil
@@ -148,7 +149,7 @@ func (r *renderer) drawRoot(ctm matrix) error {
 		return nil
 	}
 	if p := s.unsupportedReference(); p != "" {
-		return unsupported("the %s property on <svg>: remove the effect in the drawing program, or upload a PNG image", p)
+		return unsupported("the "+p+" property on <svg>", "remove the effect in the drawing program")
 	}
 	if s.opacity < 1 {
 		r.layers = append(r.layers, newCanvas(r.top().width, r.top().height))
@@ -187,7 +188,7 @@ func (r *renderer) drawUse(n *node, s style, ctm matrix) error {
 	}
 	switch target.name {
 	case "symbol", "svg":
-		return unsupported("<use> of a <%s>: replace it by a copy of the drawing (in Inkscape: Edit > Clone > Unlink Clone)", target.name)
+		return unsupported("<use> of a <"+target.name+">", "replace it by a copy of the drawing (Inkscape: Edit > Clone > Unlink Clone)")
 	}
 	for _, u := range r.useStack {
 		if u == target {
@@ -195,7 +196,7 @@ func (r *renderer) drawUse(n *node, s style, ctm matrix) error {
 		}
 	}
 	if len(r.useStack) >= maxUseDepth {
-		return unsupported("<use> nested more than %d deep", maxUseDepth)
+		return unsupported(fmt.Sprintf("<use> nested more than %d deep", maxUseDepth), "replace some of the <use> elements by copies")
 	}
 
 	x := attrLength(n, "x", length{}).resolve(r.viewW)
@@ -426,7 +427,9 @@ func (r *renderer) paintPolygon(evenOdd bool, pt paint) error {
 // strokePath outlines p with rasterx in device space and paints the
 // outline. The stroke width is scaled by the transform's mean scale.
 // NOTE: under a non-uniform scale or a skew, browsers draw a stroke
-// whose width varies with direction; here it keeps one width.
+// whose width varies with direction; here it keeps one width. And when
+// a dash starts exactly at the end of an open path, rasterx draws its
+// caps as a dot, which Chromium leaves out.
 func (r *renderer) strokePath(p path, ctm matrix, s style, pt paint) error {
 	diag := math.Sqrt((r.viewW*r.viewW + r.viewH*r.viewH) / 2)
 	scale := ctm.scale()

@@ -184,7 +184,7 @@ func (r *renderer) paintOf(spec paintSpec, s style, opacity float64, p path, ctm
 	target := r.doc.ids[spec.ref]
 	if target == nil || target.name != "linearGradient" && target.name != "radialGradient" {
 		if target != nil && target.name == "pattern" {
-			return nil, unsupported("a <pattern> fill: replace it by the shapes it repeats, or upload a PNG image")
+			return nil, unsupported("a <pattern> fill", "replace it by the shapes it repeats")
 		}
 		// A reference to nothing paints the fallback, or nothing at all.
 		if spec.fallback != nil {

@@ -21,18 +21,21 @@ const DefaultSize = 512
 const MaxSize = 2048
 
 // ErrUnsupported is wrapped by every error about SVG features that are
-// not drawn; errors.As with *UnsupportedError gives the message alone.
+// not drawn; errors.As with *UnsupportedError gives its parts.
 var ErrUnsupported = errors.New("unsupported SVG feature")
 
-// UnsupportedError names what the renderer does not draw and what to
-// change.
-type UnsupportedError struct{ Message string }
+// UnsupportedError names what the renderer does not draw and how to
+// change the drawing so that it can.
+type UnsupportedError struct {
+	Feature string // such as "<text>" or "the filter property on <g>"
+	Fix     string // such as "convert the text to paths"
+}
 
-func (e *UnsupportedError) Error() string { return e.Message }
+func (e *UnsupportedError) Error() string { return e.Feature + " is not drawn: " + e.Fix }
 func (e *UnsupportedError) Unwrap() error { return ErrUnsupported }
 
-func unsupported(format string, args ...any) error {
-	return &UnsupportedError{Message: fmt.Sprintf(format, args...)}
+func unsupported(feature, fix string) error {
+	return &UnsupportedError{Feature: feature, Fix: fix}
 }
 
 // ErrTooComplex is returned for a drawing that needs more work than the
@@ -223,11 +226,11 @@ func outputSize(w, h float64, size int) (int, int) {
 }
 
 // Describe returns the reason in an error of Render as a clause that
-// can follow "because", such as "it uses <text>: convert …".
+// can follow "because", such as "it uses <text> (convert …)".
 func Describe(err error) string {
 	var u *UnsupportedError
 	if errors.As(err, &u) {
-		return "it uses " + u.Message
+		return "it uses " + u.Feature + " (" + u.Fix + ")"
 	}
 	return err.Error()
 }

@@ -81,18 +81,18 @@ func TestRenderRejectsUnsupported(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"text", `<text x="10" y="50">IPC</text>`, "<text>: convert the text to paths"},
+		{"text", `<text x="10" y="50">IPC</text>`, "<text> is not drawn: convert the text to paths"},
 		{"text in group", `<g><g><text>IPC</text></g></g>`, "<text>"},
 		{"embedded image", `<image href="data:image/png;base64,AAAA" width="10" height="10"/>`, "<image>"},
-		{"clip path", `<clipPath id="c"><rect width="5" height="5"/></clipPath><rect width="9" height="9" clip-path="url(#c)"/>`, "clip-path property on <rect>"},
+		{"clip path", `<clipPath id="c"><rect width="5" height="5"/></clipPath><rect width="9" height="9" clip-path="url(#c)"/>`, "the clip-path property on <rect> is not drawn"},
 		{"mask in style", `<rect width="9" height="9" style="mask:url(#m)"/>`, "mask property"},
 		{"filter", `<g filter="url(#f)"><rect width="9" height="9"/></g>`, "filter property on <g>"},
 		{"marker", `<path d="M0 0L9 9" stroke="black" marker-end="url(#m)"/>`, "marker-end property"},
-		{"pattern", `<pattern id="p" width="4" height="4"/><rect width="9" height="9" fill="url(#p)"/>`, "<pattern> fill"},
+		{"pattern", `<pattern id="p" width="4" height="4"/><rect width="9" height="9" fill="url(#p)"/>`, "a <pattern> fill is not drawn: replace it by the shapes it repeats"},
 		{"use of symbol", `<symbol id="s"><rect width="9" height="9"/></symbol><use href="#s"/>`, "<use> of a <symbol>"},
 		{"nested svg", `<svg><rect width="9" height="9"/></svg>`, "nested <svg>"},
 		{"switch", `<switch><rect width="9" height="9"/></switch>`, "<switch>"},
-		{"complex selector", `<style>g rect{fill:red}</style>`, `selector "g rect"`},
+		{"complex selector", `<style>g rect{fill:red}</style>`, `the style sheet selector "g rect" is not drawn: use only element`},
 		{"at-rule", `<style>@media print{rect{fill:red}}</style>`, `selector "@media print"`},
 	}
 	for _, tt := range tests {

@@ -203,13 +203,13 @@ func (doc *document) parseStyleSheet(css string) error {
 		open := strings.IndexByte(css, '{')
 		if open < 0 {
 			if strings.TrimSpace(css) != "" {
-				return unsupported("style sheet text %q outside a rule", cut(css, 40))
+				return unsupported(fmt.Sprintf("style sheet text %q outside a rule", cut(css, 40)), "remove that text")
 			}
 			return nil
 		}
 		end := strings.IndexByte(css[open:], '}')
 		if end < 0 {
-			return unsupported("style sheet rule without a closing brace")
+			return unsupported("a style sheet rule without a closing brace", "close the rule with }")
 		}
 		selectors, body := css[:open], css[open+1:open+end]
 		css = css[open+end+1:]
@@ -228,7 +228,7 @@ func (doc *document) parseStyleSheet(css string) error {
 func parseSelector(text string) (selector, int, error) {
 	var s selector
 	if text == "" || strings.HasPrefix(text, "@") || strings.ContainsAny(text, " >+~:[()\t\n\r") {
-		return s, 0, unsupported("the style sheet selector %q (only element, .class and #id selectors are drawn)", cut(text, 40))
+		return s, 0, unsupported(fmt.Sprintf("the style sheet selector %q", cut(text, 40)), "use only element, .class and #id selectors, or set the style on the elements")
 	}
 	rest := text
 	if i := strings.IndexAny(rest, ".#"); i != 0 {
@@ -248,13 +248,13 @@ func parseSelector(text string) (selector, int, error) {
 		rest = rest[i:]
 		switch {
 		case name == "":
-			return s, 0, unsupported("the style sheet selector %q", cut(text, 40))
+			return s, 0, unsupported(fmt.Sprintf("the style sheet selector %q", cut(text, 40)), "use only element, .class and #id selectors")
 		case kind == '.' && s.class == "":
 			s.class = name
 		case kind == '#' && s.id == "":
 			s.id = name
 		default:
-			return s, 0, unsupported("the style sheet selector %q (only one class and one id are drawn)", cut(text, 40))
+			return s, 0, unsupported(fmt.Sprintf("the style sheet selector %q", cut(text, 40)), "use at most one class and one id in a selector")
 		}
 	}
 	specificity := 0
