@@ -8,8 +8,8 @@
 // handlers, animations, foreignObject, external and javascript:
 // references are removed, and DOCTYPE and entity declarations are
 // rejected. The sanitized SVG must then draw with package svgraster, so
-// that every stored SVG also has a PNG version; one that uses text or an
-// effect the renderer does not draw is rejected with the fix.
+// that every stored SVG also has a PNG version. An SVG that uses text or
+// an effect the renderer does not draw is rejected with the fix.
 package badgeimage
 
 import (

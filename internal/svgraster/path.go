@@ -142,9 +142,9 @@ func (p *path) cubicTo(x1, y1, x2, y2, x, y float64) {
 // maxPathSegments bounds the segments of one path, arcs included.
 const maxPathSegments = 200000
 
-// parsePathData reads the d attribute of a <path>. As the SVG
-// specification's error handling asks, it draws the path up to the first
-// error.
+// parsePathData reads the d attribute of a <path>. The SVG specification
+// requires a path with an error to be drawn up to the last complete
+// command, and so it returns the commands before the first error.
 func parsePathData(d string) path {
 	sc := numberScanner{s: d}
 	var p path

@@ -148,8 +148,8 @@ func TestRenderRejectsInvalidDocuments(t *testing.T) {
 	}
 }
 
-// TestRenderBoundsWork checks that a small file that asks for much work
-// is stopped by the budget, whatever the machine's speed.
+// TestRenderBoundsWork checks that the budget stops a small file that
+// needs much work, whatever the machine's speed.
 func TestRenderBoundsWork(t *testing.T) {
 	tests := []struct{ name, doc string }{
 		{"many full-size shapes", svgOpen + `<defs><g id="a">` + strings.Repeat(`<rect width="100" height="100" fill-opacity="0.1"/>`, 50) + `</g>` +
@@ -233,8 +233,8 @@ func FuzzRender(f *testing.F) {
 }
 
 // BenchmarkPNG draws the sample badge at the default size and encodes
-// it, as serving badge.png for a new SVG badge does; it reports the PNG's
-// size.
+// it, as serving badge.png for a new SVG badge does. It reports the
+// PNG's size.
 func BenchmarkPNG(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("testdata", "badge-gradient.svg"))
 	if err != nil {

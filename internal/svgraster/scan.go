@@ -102,7 +102,7 @@ func (pg *polygon) Clear() {
 	pg.open = false
 }
 
-// crossing is where an edge crosses a sample line.
+// crossing is the intersection of an edge with a sample line.
 type crossing struct {
 	x   float64
 	dir int

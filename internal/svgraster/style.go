@@ -114,9 +114,10 @@ func (doc *document) computeStyle(n *node, parent style) (style, error) {
 	return s, nil
 }
 
-// set applies one declaration. Unknown properties, such as those of
-// fonts, do not change the drawing and are ignored; values that cannot be
-// read are ignored too, as browsers ignore invalid declarations.
+// set applies one declaration. It ignores unknown properties, such as
+// those of fonts, because they do not change the drawing. It also
+// ignores values that cannot be read, as browsers ignore invalid
+// declarations.
 func (s *style) set(property, value string, parent style) error {
 	value = strings.TrimSpace(value)
 	if value == "inherit" {
