@@ -208,6 +208,10 @@ func (r *renderer) drawUse(n *node, s style, ctm matrix) error {
 
 func (r *renderer) drawShape(n *node, s style, ctm matrix) error {
 	p := r.shapePath(n)
+	r.budget -= int64(len(p))
+	if r.budget < 0 {
+		return errTooComplex
+	}
 	if len(p) == 0 || s.hidden {
 		return nil
 	}
@@ -375,6 +379,9 @@ func (r *renderer) fillPath(p path, ctm matrix, evenOdd bool, pt paint) error {
 		case closePath:
 			r.poly.closeOutline()
 		}
+		if r.budget < 0 {
+			return errTooComplex
+		}
 	}
 	return r.paintPolygon(evenOdd, pt)
 }
@@ -395,7 +402,7 @@ func flattenCubic(p0, p1, p2, p3 point, lineTo func(point)) {
 func (r *renderer) paintPolygon(evenOdd bool, pt paint) error {
 	c := r.top()
 	color, isSolid := pt.(solid)
-	err := r.poly.rasterize(evenOdd, &r.budget, func(y, x0 int, cover []float32) {
+	err := r.poly.rasterize(evenOdd, func(y, x0 int, cover []float32) {
 		row := c.pix[4*(y*c.width+x0) : 4*(y*c.width+x0+len(cover))]
 		for i, cv := range cover {
 			if cv <= 0 {
@@ -447,6 +454,9 @@ func (r *renderer) strokePath(p path, ctm matrix, s style, pt paint) error {
 	if !finite(offset) {
 		offset = 0
 	}
+	if len(dashes) > 0 && !r.affordDashes(p, ctm, dashes) {
+		return errTooComplex
+	}
 	capFn, join, gap := strokeShape(s)
 
 	c := r.top()
@@ -478,12 +488,51 @@ func (r *renderer) strokePath(p path, ctm matrix, s style, pt paint) error {
 				open = false
 			}
 		}
+		if r.budget < 0 {
+			return errTooComplex
+		}
 	}
 	if open {
 		d.Stop(false)
 	}
 	d.Draw()
 	return r.paintPolygon(false, pt)
+}
+
+// affordDashes reports whether the dashes of p fit in the work budget,
+// before rasterx makes them: a long path with tiny dashes would otherwise
+// make millions of them within one segment. The length of the control
+// polygon, in device pixels, bounds the length of the path.
+func (r *renderer) affordDashes(p path, ctm matrix, dashes []float64) bool {
+	pattern := 0.0
+	for _, d := range dashes {
+		pattern += math.Max(d, 1.0/64) // rasterx's fixed point has 1/64-pixel steps
+	}
+	var length float64
+	var cur, start point
+	for _, seg := range p {
+		n := 1
+		switch seg.kind {
+		case closePath:
+			length += math.Hypot(start.x-cur.x, start.y-cur.y)
+			cur = start
+			continue
+		case cubicTo:
+			n = 3
+		}
+		for _, q := range seg.pts[:n] {
+			d := device(ctm, q)
+			if seg.kind != moveTo {
+				length += math.Hypot(d.x-cur.x, d.y-cur.y)
+			}
+			cur = d
+		}
+		if seg.kind == moveTo {
+			start = cur
+		}
+	}
+	dashCount := length / pattern * float64(len(dashes))
+	return dashCount < float64(r.budget)/8 // a dash makes several edges
 }
 
 func toFixed(q point) fixed.Point26_6 {

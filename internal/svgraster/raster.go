@@ -62,6 +62,7 @@ func Render(ctx context.Context, data []byte, size int) (*image.NRGBA, error) {
 	w, h := outputSize(vp.width, vp.height, size)
 	r := &renderer{ctx: ctx, doc: doc, budget: coversPerImage * int64(w) * int64(h), viewW: vp.box[2], viewH: vp.box[3]}
 	r.layers = []*canvas{newCanvas(w, h)}
+	r.poly.budget = &r.budget
 	if err := r.drawRoot(vp.transform(float64(w), float64(h))); err != nil {
 		if errors.Is(err, errTooComplex) {
 			return nil, ErrTooComplex

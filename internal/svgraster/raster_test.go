@@ -148,20 +148,44 @@ func TestRenderRejectsInvalidDocuments(t *testing.T) {
 	}
 }
 
+// tooComplex are small documents that ask for more work than a drawing
+// may take.
+var tooComplex = []struct{ name, doc string }{
+	{"many full-size shapes", svgOpen + `<defs><g id="a">` + strings.Repeat(`<rect width="100" height="100" fill-opacity="0.1"/>`, 50) + `</g>` +
+		`<g id="b"><use href="#a"/><use href="#a"/><use href="#a"/><use href="#a"/></g><g id="c"><use href="#b"/><use href="#b"/><use href="#b"/><use href="#b"/></g>` +
+		`<g id="d"><use href="#c"/><use href="#c"/><use href="#c"/><use href="#c"/></g></defs><use href="#d"/><use href="#d"/><use href="#d"/></svg>`},
+	{"use fan-out", svgOpen + `<defs><path id="a" d="M0 0"/>` + fanOut(6) + `</defs><use href="#u6"/></svg>`},
+	{"long path off the image", svgOpen + `<defs><path id="p" d="M-5000 -5000` + strings.Repeat(` l1 0 0 1`, 20000) + `"/>` +
+		`<g id="g">` + strings.Repeat(`<use href="#p"/>`, 100) + `</g></defs>` + strings.Repeat(`<use href="#g"/>`, 100) + `</svg>`},
+	{"tiny dashes on a long line", svgOpen + `<path d="M-100000 50 H100000" stroke="black" stroke-dasharray="0.001"/></svg>`},
+	{"many curves flattened", svgOpen + `<defs><path id="c" d="M0 0` + strings.Repeat(` c100000 100000 -100000 100000 0 0`, 2000) + `"/></defs>` +
+		strings.Repeat(`<use href="#c"/>`, 200) + `</svg>`},
+}
+
 // TestRenderBoundsWork checks that the budget stops a small file that
-// needs much work, whatever the machine's speed.
+// needs much work, whatever the machine's speed. The budget scales with
+// the image, so a small image keeps the test short.
 func TestRenderBoundsWork(t *testing.T) {
-	tests := []struct{ name, doc string }{
-		{"many full-size shapes", svgOpen + `<defs><g id="a">` + strings.Repeat(`<rect width="100" height="100" fill-opacity="0.1"/>`, 50) + `</g>` +
-			`<g id="b"><use href="#a"/><use href="#a"/><use href="#a"/><use href="#a"/></g><g id="c"><use href="#b"/><use href="#b"/><use href="#b"/><use href="#b"/></g>` +
-			`<g id="d"><use href="#c"/><use href="#c"/><use href="#c"/><use href="#c"/></g></defs><use href="#d"/><use href="#d"/><use href="#d"/></svg>`},
-		{"use fan-out", svgOpen + `<defs><path id="a" d="M0 0"/>` + fanOut(6) + `</defs><use href="#u6"/></svg>`},
-	}
-	for _, tt := range tests {
+	for _, tt := range tooComplex {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Render(context.Background(), []byte(tt.doc), 64)
 			if !errors.Is(err, ErrTooComplex) {
 				t.Errorf("error %v, want ErrTooComplex", err)
+			}
+		})
+	}
+}
+
+// BenchmarkRenderTooComplex measures how long the documents that the
+// budget stops take at the default size: the longest an upload check
+// or a drawing can take.
+func BenchmarkRenderTooComplex(b *testing.B) {
+	for _, tt := range tooComplex {
+		b.Run(tt.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Render(context.Background(), []byte(tt.doc), DefaultSize); !errors.Is(err, ErrTooComplex) {
+					b.Fatalf("error %v, want ErrTooComplex", err)
+				}
 			}
 		})
 	}

@@ -35,10 +35,14 @@ type polygon struct {
 	start, last   point
 	open          bool
 	width, height int
+	// budget is the renderer's work budget, charged one unit an edge;
+	// once it is spent, further edges are dropped and the caller stops.
+	budget *int64
 }
 
 func (pg *polygon) add(a, b point) {
-	if a.y == b.y {
+	*pg.budget--
+	if *pg.budget < 0 || a.y == b.y {
 		return // a horizontal edge covers no sample line
 	}
 	if a.y < b.y {
@@ -111,8 +115,12 @@ type crossing struct {
 // rasterize calls span for every pixel row with the coverage of each
 // pixel in 0…1, from x0 on. It stops with errTooComplex when the work,
 // counted in edge crossings and pixels, passes *budget.
-func (pg *polygon) rasterize(evenOdd bool, budget *int64, span func(y, x0 int, cover []float32)) error {
+func (pg *polygon) rasterize(evenOdd bool, span func(y, x0 int, cover []float32)) error {
 	pg.closeOutline()
+	budget := pg.budget
+	if *budget < 0 {
+		return errTooComplex
+	}
 	if len(pg.edges) == 0 {
 		return nil
 	}
