@@ -57,45 +57,121 @@ func storeAchievementImage(t *testing.T, ts *testServer, img issuer.Image) *issu
 	return &ach
 }
 
-func TestBadgePNGOfUploadedSVG(t *testing.T) {
-	ts := newTestServer(t, withFonts(t))
+// TestUploadedSVGBadge checks every file made from an uploaded SVG badge
+// image on one server, which draws the image's PNG version once.
+func TestUploadedSVGBadge(t *testing.T) {
+	var srv *Server
+	ts := newTestServer(t, withFonts(t), func(s *Server) { srv = s })
 	award := ts.credentialOf(t, ts.issue(t), "S1001")
 	ach := useUploadedSVG(t, ts, uploadedSVG)
+	baked := ts.get(t, "/credentials/"+award.Credential.ID+"/badge.png", "").wantStatus(t, http.StatusOK)
 
-	resp := ts.get(t, "/credentials/"+award.Credential.ID+"/badge.png", "").wantStatus(t, http.StatusOK)
-	if got := resp.Header.Get("Content-Type"); got != "image/png" {
-		t.Errorf("Content-Type %q, want image/png", got)
-	}
-	jws, err := verifier.ExtractPNG(resp.body)
-	if err != nil {
-		t.Fatalf("extract: %v", err)
-	}
-	if string(jws) != award.Credential.JWS {
-		t.Error("baked credential differs from the stored JWS")
-	}
-	if res := verifyBytes(t, ts, resp.body); res.Verdict != verifier.Valid {
-		t.Errorf("verdict %s, want valid: %+v", res.Verdict, res.Checks)
-	}
+	t.Run("badge.png carries the credential", func(t *testing.T) {
+		if got := baked.Header.Get("Content-Type"); got != "image/png" {
+			t.Errorf("Content-Type %q, want image/png", got)
+		}
+		jws, err := verifier.ExtractPNG(baked.body)
+		if err != nil {
+			t.Fatalf("extract: %v", err)
+		}
+		if string(jws) != award.Credential.JWS {
+			t.Error("baked credential differs from the stored JWS")
+		}
+		if res := verifyBytes(t, ts, baked.body); res.Verdict != verifier.Valid {
+			t.Errorf("verdict %s, want valid: %+v", res.Verdict, res.Checks)
+		}
+	})
 
-	// The pixels are svgraster's drawing of the stored SVG, which the
-	// comparison with Chromium in package svgraster checks.
-	got, err := png.Decode(bytes.NewReader(resp.body))
-	if err != nil {
-		t.Fatalf("decode badge.png: %v", err)
-	}
-	want, err := svgraster.Render(context.Background(), ach.Image.Data, svgraster.DefaultSize)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Bounds() != want.Bounds() {
-		t.Fatalf("badge.png is %v, want %v", got.Bounds(), want.Bounds())
-	}
-	if c := colorAt(got, 256, 100); c != [4]uint32{0x1d, 0x4e, 0x89, 0xff} {
-		t.Errorf("pixel (256, 100) is %v, want the badge's blue #1d4e89", c)
-	}
-	if colorAt(got, 256, 256) != colorAt(want, 256, 256) || colorAt(got, 30, 256) != colorAt(want, 30, 256) {
-		t.Error("badge.png's pixels differ from svgraster's drawing")
-	}
+	t.Run("badge.png shows the drawing", func(t *testing.T) {
+		// The pixels are svgraster's drawing of the stored SVG, which the
+		// comparison with Chromium in package svgraster checks.
+		got, err := png.Decode(bytes.NewReader(baked.body))
+		if err != nil {
+			t.Fatalf("decode badge.png: %v", err)
+		}
+		want, err := svgraster.Render(context.Background(), ach.Image.Data, svgraster.DefaultSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Bounds() != want.Bounds() {
+			t.Fatalf("badge.png is %v, want %v", got.Bounds(), want.Bounds())
+		}
+		if c := colorAt(got, 256, 100); c != [4]uint32{0x1d, 0x4e, 0x89, 0xff} {
+			t.Errorf("pixel (256, 100) is %v, want the badge's blue #1d4e89", c)
+		}
+		for _, p := range []image.Point{{256, 256}, {30, 256}, {5, 5}} {
+			if colorAt(got, p.X, p.Y) != colorAt(want, p.X, p.Y) {
+				t.Errorf("pixel %v of badge.png differs from svgraster's drawing", p)
+			}
+		}
+	})
+
+	t.Run("independent PNG chunk reader", func(t *testing.T) {
+		// test/interop/pngchunks.mjs shares no code with Laurel.
+		node := requireNodeOnly(t)
+		out := runTool(t, node, filepath.Join("..", "..", "test", "interop", "pngchunks.mjs"), writeTemp(t, "badge.png", baked.body))
+		var got struct {
+			Credentials []struct {
+				Type string `json:"type"`
+				Text string `json:"text"`
+			} `json:"credentials"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("pngchunks.mjs printed %q: %v", out, err)
+		}
+		if len(got.Credentials) != 1 || got.Credentials[0].Text != award.Credential.JWS {
+			t.Errorf("credential chunks %s, want one holding the credential's JWS", out)
+		}
+	})
+
+	t.Run("certificate shows the badge", func(t *testing.T) {
+		body := ts.get(t, "/credentials/"+award.Credential.ID+"/certificate.pdf", "").wantStatus(t, http.StatusOK).body
+		list := runTool(t, "pdfimages", "-list", writeTemp(t, "certificate.pdf", body))
+		if !hasPDFImage(list, 512, 512) {
+			t.Errorf("certificate has no 512×512 badge image:\n%s", list)
+		}
+	})
+
+	t.Run("transcript shows the badge", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := srv.writeTranscriptPDF(context.Background(), &b, ts.student(t, "S1001")); err != nil {
+			t.Fatal(err)
+		}
+		list := runTool(t, "pdfimages", "-list", writeTemp(t, "transcript.pdf", b.Bytes()))
+		if !hasPDFImage(list, 512, 512) {
+			t.Errorf("transcript has no 512×512 badge image:\n%s", list)
+		}
+	})
+
+	t.Run("image.png", func(t *testing.T) {
+		resp := ts.get(t, "/achievements/"+ach.ID+"/image.png", "").wantStatus(t, http.StatusOK)
+		if got := resp.Header.Get("Content-Type"); got != "image/png" {
+			t.Errorf("Content-Type %q, want image/png", got)
+		}
+		img, err := png.Decode(bytes.NewReader(resp.body))
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if got := img.Bounds().Size(); got.X != 512 || got.Y != 512 {
+			t.Errorf("size %v, want 512x512", got)
+		}
+		ts.get(t, "/achievements/"+ach.ID+"/image.svg", "").wantStatus(t, http.StatusOK)
+	})
+
+	t.Run("archive has both baked images", func(t *testing.T) {
+		files := studentArchiveFiles(t, ts, srv, "S1001")
+		folder := "01-IPC-" + award.IssuedAt.UTC().Format("2006-01-02") + "/"
+		for _, name := range []string{"badge.png", "badge.svg"} {
+			data, ok := files[folder+name]
+			if !ok {
+				t.Errorf("archive lacks %s", name)
+				continue
+			}
+			if res := verifyBytes(t, ts, data); res.Verdict != verifier.Valid {
+				t.Errorf("%s: verdict %s, want valid", name, res.Verdict)
+			}
+		}
+	})
 }
 
 // colorAt returns a pixel as straight 8-bit RGBA.
@@ -105,63 +181,6 @@ func colorAt(img image.Image, x, y int) [4]uint32 {
 		return [4]uint32{}
 	}
 	return [4]uint32{(r * 0xffff / a) >> 8, (g * 0xffff / a) >> 8, (b * 0xffff / a) >> 8, a >> 8}
-}
-
-// TestBadgePNGOfUploadedSVGNode reads the baked PNG with
-// test/interop/pngchunks.mjs, which shares no code with Laurel.
-func TestBadgePNGOfUploadedSVGNode(t *testing.T) {
-	node := requireNodeOnly(t)
-	ts := newTestServer(t, withFonts(t))
-	award := ts.credentialOf(t, ts.issue(t), "S1001")
-	useUploadedSVG(t, ts, uploadedSVG)
-
-	img := ts.get(t, "/credentials/"+award.Credential.ID+"/badge.png", "").wantStatus(t, http.StatusOK).body
-	out := runTool(t, node, filepath.Join("..", "..", "test", "interop", "pngchunks.mjs"), writeTemp(t, "badge.png", img))
-	var got struct {
-		Credentials []struct {
-			Type string `json:"type"`
-			Text string `json:"text"`
-		} `json:"credentials"`
-	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
-		t.Fatalf("pngchunks.mjs printed %q: %v", out, err)
-	}
-	if len(got.Credentials) != 1 || got.Credentials[0].Text != award.Credential.JWS {
-		t.Errorf("credential chunks %s, want one holding the credential's JWS", out)
-	}
-}
-
-func TestCertificateShowsUploadedSVGBadge(t *testing.T) {
-	ts := newTestServer(t, withFonts(t))
-	award := ts.credentialOf(t, ts.issue(t), "S1001")
-	useUploadedSVG(t, ts, uploadedSVG)
-
-	body := ts.get(t, "/credentials/"+award.Credential.ID+"/certificate.pdf", "").wantStatus(t, http.StatusOK).body
-	list := runTool(t, "pdfimages", "-list", writeTemp(t, "certificate.pdf", body))
-	if !hasPDFImage(list, 512, 512) {
-		t.Errorf("certificate has no 512×512 badge image:\n%s", list)
-	}
-}
-
-func TestTranscriptShowsUploadedSVGBadge(t *testing.T) {
-	var srv *Server
-	ts := newTestServer(t, withFonts(t), func(s *Server) { srv = s })
-	ts.issue(t)
-	useUploadedSVG(t, ts, uploadedSVG)
-	ctx := context.Background()
-	students, err := ts.db.StudentsByNumber(ctx, []string{"S1001"})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	var b bytes.Buffer
-	if err := srv.writeTranscriptPDF(ctx, &b, students["S1001"]); err != nil {
-		t.Fatal(err)
-	}
-	list := runTool(t, "pdfimages", "-list", writeTemp(t, "transcript.pdf", b.Bytes()))
-	if !hasPDFImage(list, 512, 512) {
-		t.Errorf("transcript has no 512×512 badge image:\n%s", list)
-	}
 }
 
 // hasPDFImage reports whether the output of pdfimages -list has an image
@@ -174,44 +193,6 @@ func hasPDFImage(list string, w, h int) bool {
 		}
 	}
 	return false
-}
-
-func TestAchievementImagePNGOfSVG(t *testing.T) {
-	ts := newTestServer(t, withFonts(t))
-	ach := useUploadedSVG(t, ts, uploadedSVG)
-
-	resp := ts.get(t, "/achievements/"+ach.ID+"/image.png", "").wantStatus(t, http.StatusOK)
-	if got := resp.Header.Get("Content-Type"); got != "image/png" {
-		t.Errorf("Content-Type %q, want image/png", got)
-	}
-	img, err := png.Decode(bytes.NewReader(resp.body))
-	if err != nil {
-		t.Fatalf("decode: %v", err)
-	}
-	if got := img.Bounds().Size(); got.X != 512 || got.Y != 512 {
-		t.Errorf("size %v, want 512x512", got)
-	}
-	ts.get(t, "/achievements/"+ach.ID+"/image.svg", "").wantStatus(t, http.StatusOK)
-}
-
-func TestStudentArchiveOfSVGBadge(t *testing.T) {
-	var srv *Server
-	ts := newTestServer(t, withFonts(t), func(s *Server) { srv = s })
-	award := ts.credentialOf(t, ts.issue(t), "S1001")
-	useUploadedSVG(t, ts, uploadedSVG)
-
-	files := studentArchiveFiles(t, ts, srv, "S1001")
-	folder := "01-IPC-" + award.IssuedAt.UTC().Format("2006-01-02") + "/"
-	for _, name := range []string{"badge.png", "badge.svg"} {
-		data, ok := files[folder+name]
-		if !ok {
-			t.Errorf("archive lacks %s", name)
-			continue
-		}
-		if res := verifyBytes(t, ts, data); res.Verdict != verifier.Valid {
-			t.Errorf("%s: verdict %s, want valid", name, res.Verdict)
-		}
-	}
 }
 
 // TestUndrawableStoredSVG covers an SVG stored before uploads were
