@@ -196,8 +196,8 @@ func hasPDFImage(list string, w, h int) bool {
 }
 
 // TestUndrawableStoredSVG covers an SVG stored before uploads were
-// checked, which svgraster cannot draw: badge.png says why and points to
-// badge.svg, and the other files leave the image out.
+// checked, which svgraster cannot draw. The 404 of badge.png explains
+// this and points to badge.svg, and the other files leave the image out.
 func TestUndrawableStoredSVG(t *testing.T) {
 	var srv *Server
 	ts := newTestServer(t, withFonts(t), func(s *Server) { srv = s })

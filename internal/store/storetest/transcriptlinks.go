@@ -49,7 +49,8 @@ var transcriptLinkCases = []testCase{
 		_, err = s.EnsureTranscriptToken(t.Context(), students[1].ID, "token-other")
 		requireNoError(t, "EnsureTranscriptToken of the second student", err)
 
-		requireNoError(t, "ReplaceTranscriptToken", s.ReplaceTranscriptToken(t.Context(), students[0].ID, "token-two"))
+		err = s.ReplaceTranscriptToken(t.Context(), students[0].ID, "token-two")
+		requireNoError(t, "ReplaceTranscriptToken", err)
 		_, err = s.StudentByTranscriptToken(t.Context(), "token-one")
 		assertErrorIs(t, "StudentByTranscriptToken of the old token", err, issuer.ErrNotFound)
 		got, err := s.StudentByTranscriptToken(t.Context(), "token-two")
