@@ -64,6 +64,9 @@ func TestCredentialContentNegotiation(t *testing.T) {
 		if msg := resp.errorBody(t).Error.Message; !strings.Contains(msg, "application/vc+jwt") {
 			t.Errorf("message = %q, want the available types", msg)
 		}
+		if vary := resp.Header.Get("Vary"); vary != "Accept" {
+			t.Errorf("Vary = %q, want Accept", vary)
+		}
 	})
 }
 
