@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	netmail "net/mail"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -39,6 +40,13 @@ type Config struct {
 	// for no limit.
 	VerifyRateLimit string
 	VerifyPerMinute int
+
+	// TrustedProxies lists, as written, the reverse proxies whose
+	// X-Forwarded-For header names the client, as IP addresses and CIDR
+	// ranges separated by commas. TrustedProxyPrefixes is the parsed list.
+	// Empty means no proxy is trusted.
+	TrustedProxies       string
+	TrustedProxyPrefixes []netip.Prefix
 
 	// FontDir is the folder of the TrueType fonts that certificates and
 	// PNG badge images are drawn with.
@@ -77,6 +85,7 @@ var settings = []setting{
 	{"log-format", "log format: text or json", "text", func(c *Config) *string { return &c.LogFormat }, false},
 	{"log-level", "log level: debug, info, warn or error", "info", func(c *Config) *string { return &c.LogLevel }, false},
 	{"verify-rate-limit", "verifications per minute that one client address may request from /verify and /api/v1/verify; 0 turns the limit off, for load tests only", defaultVerifyRateLimit, func(c *Config) *string { return &c.VerifyRateLimit }, false},
+	{"trusted-proxies", "reverse proxies whose X-Forwarded-For header names the client, as IP addresses or CIDR ranges separated by commas, such as 10.0.0.0/8,192.0.2.10; empty trusts none, and the direct peer is the client", "", func(c *Config) *string { return &c.TrustedProxies }, false},
 	{"promotion-remark-file", "file with the Go text/template of the promotion remark shown to organisers; empty means the built-in wording", "", func(c *Config) *string { return &c.PromotionRemarkFile }, false},
 	{"font-dir", "folder of the TrueType fonts for PDF certificates and PNG badges, as the Debian packages fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback and fonts-nanum install them", fonts.DefaultDir, func(c *Config) *string { return &c.FontDir }, false},
 	{"linkedin-organization-id", "numeric LinkedIn company id of the institution for \"Add to profile\" links; empty means the institution's name is sent", "", func(c *Config) *string { return &c.LinkedInOrganizationID }, false},
@@ -152,6 +161,9 @@ func (c *Config) Validate() error {
 	default:
 		c.VerifyPerMinute = perMinute
 	}
+	if c.TrustedProxyPrefixes, err = ParseTrustedProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies: %w", err))
+	}
 	if c.LinkedInOrganizationID != "" && strings.Trim(c.LinkedInOrganizationID, "0123456789") != "" {
 		errs = append(errs, fmt.Errorf("--linkedin-organization-id %q: use the number from the company page's admin URL, such as 1337", c.LinkedInOrganizationID))
 	}
@@ -161,6 +173,35 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel))
 	}
 	return errors.Join(errs...)
+}
+
+// ParseTrustedProxies reads a comma-separated list of IP addresses and
+// CIDR ranges. An address stands for itself alone, and a range is masked
+// to its network, so 10.1.2.3/8 means 10.0.0.0/8. Empty entries are
+// skipped.
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for entry := range strings.SplitSeq(list, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		if strings.Contains(entry, "/") {
+			p, err := netip.ParsePrefix(entry)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a CIDR range; write one such as 10.0.0.0/8 or fd00::/8", entry)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		addr, err := netip.ParseAddr(entry)
+		if err != nil || addr.Zone() != "" {
+			return nil, fmt.Errorf("%q is not an IP address; write one such as 192.0.2.10 or 2001:db8::10", entry)
+		}
+		addr = addr.Unmap()
+		out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+	}
+	return out, nil
 }
 
 // Write prints the effective configuration, one LAUREL_ variable a line,

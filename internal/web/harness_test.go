@@ -46,6 +46,17 @@ type faultyStore struct {
 	// jobs, when set, is what Jobs returns, so that page tests can show
 	// failed jobs without running workers against a rejecting SMTP server.
 	jobs atomic.Pointer[[]*issuer.JobRecord]
+
+	// failAttempts makes CountSignInAttempt fail, as a database that
+	// rejects writes would.
+	failAttempts atomic.Bool
+}
+
+func (f *faultyStore) CountSignInAttempt(ctx context.Context, kind string, keyHash []byte, now time.Time, length time.Duration) (time.Time, int, error) {
+	if f.failAttempts.Load() {
+		return time.Time{}, 0, errors.New(driverText)
+	}
+	return f.Store.CountSignInAttempt(ctx, kind, keyHash, now, length)
 }
 
 func (f *faultyStore) Jobs(ctx context.Context, filter issuer.JobFilter) ([]*issuer.JobRecord, error) {
@@ -133,6 +144,7 @@ type testServer struct {
 	logs      *lockedBuffer
 	failReady atomic.Bool
 	handler   http.Handler // the server's router
+	srv       *Server
 
 	admin, organiser, otherOrganiser account
 	activity                         *issuer.Activity // owned by organiser, offers IPC
@@ -155,21 +167,32 @@ const testCatalogue = `{"achievements": [
   "criteria": "Complete the service project.", "achievementType": "CommunityService"}
 ]}`
 
-// newTestServer starts a server; configure, when given, changes the
-// web.Server before its handler is built.
+// newTestServer starts a server over a fresh SQLite store; configure,
+// when given, changes the web.Server before its handler is built.
 func newTestServer(t testing.TB, configure ...func(*Server)) *testServer {
 	t.Helper()
-	ctx := context.Background()
+	ts := startTestServer(t, openTestStore(t), nil, configure...)
+	ts.seed(t, context.Background())
+	return ts
+}
+
+// startTestServer starts a server over db without seeding it. Its signing
+// keys are encrypted with master, or with a new key when master is nil.
+func startTestServer(t testing.TB, db *store.DB, master []byte, configure ...func(*Server)) *testServer {
+	t.Helper()
 
 	hs := httptest.NewUnstartedServer(nil)
 	base := "http://" + hs.Listener.Addr().String()
 	ts := &testServer{URL: base, logs: &lockedBuffer{}}
 
-	ts.db = openTestStore(t)
+	ts.db = db
 	ts.store = &faultyStore{Store: ts.db}
 	logger := slog.New(NewLogHandler(slog.NewJSONHandler(ts.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	ts.master = make([]byte, keys.MasterKeySize)
-	rand.Read(ts.master)
+	ts.master = master
+	if ts.master == nil {
+		ts.master = make([]byte, keys.MasterKeySize)
+		rand.Read(ts.master)
+	}
 	ts.svc = newTestService(t, ts.store, base, ts.master, logger)
 
 	srv := &Server{
@@ -188,12 +211,11 @@ func newTestServer(t testing.TB, configure ...func(*Server)) *testServer {
 	for _, c := range configure {
 		c(srv)
 	}
+	ts.srv = srv
 	hs.Config.Handler = srv.Handler()
 	ts.handler = hs.Config.Handler
 	hs.Start()
 	t.Cleanup(hs.Close)
-
-	ts.seed(t, ctx)
 	return ts
 }
 

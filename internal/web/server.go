@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 
@@ -103,9 +104,12 @@ type Server struct {
 	// parameter background=true sends a smaller file to the job too.
 	BackgroundUploadBytes int64
 
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client. Empty means the direct peer is the client.
+	TrustedProxies []netip.Prefix
+
 	log            *slog.Logger
-	secureCookies  bool // the base URL is https
-	signInLimits   *signInLimits
+	secureCookies  bool           // the base URL is https
 	sending        sync.WaitGroup // sign-in links being sent
 	metrics        *metrics
 	maxUploadBytes int64
@@ -133,7 +137,7 @@ func (s *Server) Handler() http.Handler {
 	s.setDefaults()
 
 	r := chi.NewRouter()
-	r.Use(withRequestID, s.accessLog, s.recoverPanics, securityHeaders, s.crossOriginProtection, middleware.GetHead)
+	r.Use(withRequestID, s.withClientAddress, s.accessLog, s.recoverPanics, securityHeaders, s.crossOriginProtection, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -188,7 +192,6 @@ func (s *Server) setDefaults() {
 	s.metrics = newMetrics(s.Metrics)
 
 	s.secureCookies = s.Service != nil && strings.HasPrefix(s.Service.URLs.Base, "https://")
-	s.signInLimits = newSignInLimits()
 
 	s.verifyLimiter.perInterval = s.VerifyRateLimit
 	s.rasters.cache.limit = maxCachedBadgeImages
