@@ -61,7 +61,7 @@ var roleGroups = []struct {
 	{"/student/", []issuer.Role{issuer.RoleStudent}},
 	{"/enrol/", []issuer.Role{issuer.RoleStudent}},
 	{"/staff/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser}},
-	{"/account/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser, issuer.RoleStudent}},
+	{"/account/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser}},
 }
 
 // TestEveryRouteChecksRole walks the whole router, so that routes added

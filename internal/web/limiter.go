@@ -31,6 +31,11 @@ var (
 	limitByClient = issuer.AttemptLimit{Kind: "client", Max: maxAttemptsByClient, Window: signInWindow}
 	limitByLogin  = issuer.AttemptLimit{Kind: "login", Max: maxFailuresByLogin, Window: signInWindow}
 	limitByEmail  = issuer.AttemptLimit{Kind: "email", Max: maxLinksByEmail, Window: signInWindow}
+
+	// limitPasswordChange counts wrong current passwords on the password
+	// page per account, so that someone holding a stolen session cannot
+	// guess the password there instead of at /signin.
+	limitPasswordChange = issuer.AttemptLimit{Kind: "password_change", Max: maxFailuresByLogin, Window: signInWindow}
 )
 
 // errLimitUnavailable marks a failure to count an attempt. The attempt is

@@ -93,11 +93,13 @@ var navByRole = map[issuer.Role][]NavLink{
 		{Href: "/admin/transcripts", Label: "Transcript requests"},
 		{Href: "/admin/jobs", Label: "Failed jobs"},
 		{Href: "/admin/outbox", Label: "Outbox"},
+		{Href: "/account/password", Label: "Password"},
 	},
 	issuer.RoleOrganiser: {
 		{Href: "/organiser/", Label: "My activities"},
 		{Href: "/organiser/activities/new", Label: "New activity"},
 		{Href: "/records", Label: "Records of Achievement"},
+		{Href: "/account/password", Label: "Password"},
 	},
 	issuer.RoleStudent: {
 		{Href: "/student/", Label: "My badges"},
