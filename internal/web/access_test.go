@@ -102,6 +102,22 @@ func TestEveryRouteChecksRole(t *testing.T) {
 					method, path, res.StatusCode, res.Header.Get("Location"))
 			}
 
+			if strings.HasPrefix(route, "/api/v1/student/") {
+				// The student routes take a student's browser session
+				// only: staff sessions and tokens get 403.
+				for _, role := range []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser} {
+					res := ts.pageMethod(t, clients[role], method, path, form)
+					if res.StatusCode != http.StatusForbidden {
+						t.Errorf("%s session: %s %s: status %d, want 403", role, method, path, res.StatusCode)
+					}
+				}
+				res := ts.do(t, request{method: method, path: path, token: ts.admin.token})
+				if res.StatusCode != http.StatusForbidden {
+					t.Errorf("admin token: %s %s: status %d, want 403", method, path, res.StatusCode)
+				}
+				return
+			}
+
 			if strings.HasPrefix(route, "/api/") {
 				// The API takes bearer tokens only: a browser session is
 				// no credential there.

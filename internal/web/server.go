@@ -152,6 +152,7 @@ func (s *Server) Handler() http.Handler {
 	r.Post("/verify", s.verifySubmit)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Post("/verify", s.apiVerify) // public: no token
+		r.Route("/student", s.studentAPIRoutes)
 		r.Group(s.apiRoutes)
 	})
 
@@ -239,6 +240,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/activities", s.listActivities)
 	r.Post("/activities", s.createActivity)
 	r.Get("/activities/{id}", s.getActivity)
+	r.Put("/activities/{id}", s.updateActivity)
+	r.Get("/activities/{id}/promotion", s.getPromotion)
 	r.Post("/activities/{id}/enrolments", s.enrol)
 	r.Get("/activities/{id}/template.csv", s.templateCSV)
 	r.Get("/activities/{id}/template.xlsx", s.templateXLSX)
@@ -257,6 +260,12 @@ func (s *Server) apiRoutes(r chi.Router) {
 
 	r.Get("/profile", s.getProfile)
 	r.Put("/profile", s.putProfile)
+
+	r.Get("/organisers", s.listOrganisers)
+	r.Post("/organisers", s.createOrganiserAccount)
+	r.Patch("/organisers/{id}", s.patchOrganiser)
+	r.Post("/organisers/{id}/sessions/end", s.endUserSessions)
+	r.Get("/transcript-requests", s.listTranscriptRequests)
 
 	r.Get("/upload-runs/{id}", s.getUploadRun)
 	r.Get("/jobs", s.listJobs)
