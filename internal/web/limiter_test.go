@@ -182,8 +182,11 @@ func TestExpiredSignInAttemptsDeleted(t *testing.T) {
 	clock := time.Now()
 	ts.svc.Now = func() time.Time { return clock }
 
+	ts.setPassword(t, ts.admin.user, adminPassword)
+	ts.setPassword(t, ts.organiser.user, adminPassword)
+
 	ts.page(t, browserClient(t), "/signin", wrongPassword(ts)).wantStatus(t, http.StatusUnauthorized)
-	ts.page(t, browserClient(t), "/signin", url.Values{"login": {"someone@example.edu"}, "password": {"a wrong password"}}).
+	ts.page(t, browserClient(t), "/signin", url.Values{"login": {ts.organiser.user.Name}, "password": {"a wrong password"}}).
 		wantStatus(t, http.StatusUnauthorized)
 
 	n, err := ts.srv.DeleteExpiredSignInAttempts(context.Background())
