@@ -250,6 +250,10 @@ func (f *pageFixture) pageCases() map[string][]pageCase {
 		"GET /admin/outbox/{id}": {{name: "admin-outbox-message", role: admin, path: "/admin/outbox/" + f.outboxID}},
 
 		"GET /staff/upload-runs/{id}": {{name: "upload-run", role: organiser, path: "/staff/upload-runs/" + f.runID}},
+		"GET /account/password": {
+			{name: "account-password-admin", role: admin, path: "/account/password"},
+			{name: "account-password-organiser", role: organiser, path: "/account/password"},
+		},
 
 		"GET /organiser/":                     {{name: "organiser-home", role: organiser, path: "/organiser/"}},
 		"GET /organiser/activities/new":       {{name: "organiser-activity-new", role: organiser, path: "/organiser/activities/new?hours=6"}},
