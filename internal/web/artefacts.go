@@ -245,7 +245,7 @@ func bakeImage(img []byte, err error) ([]byte, error) {
 
 // errNoFonts is returned when the server started without its fonts.
 var errNoFonts = &requestError{status: http.StatusServiceUnavailable, code: codeUnavailable,
-	message: "this server has no fonts for drawing certificates; the operator must install the font packages or set LAUREL_FONT_DIR"}
+	message: "this server has no fonts for drawing PNG badges, certificates and transcripts; the operator must install the font packages or set LAUREL_FONT_DIR"}
 
 func (s *Server) certificatePDF(ctx context.Context, award *issuer.Award, ach *issuer.Achievement) ([]byte, error) {
 	if s.Fonts == nil {
