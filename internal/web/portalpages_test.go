@@ -123,7 +123,7 @@ func TestOrganiserUploadWithholdsAndConfirms(t *testing.T) {
 	}
 
 	page := ts.page(t, c, preview, nil).wantStatus(t, http.StatusOK)
-	page.wantBodyContains(t, "Problem: no student has id S9999")
+	page.wantBodyContains(t, "Problem: No student has ID S9999")
 	page.wantBodyContains(t, `name="withhold" value="S9999"`)
 
 	blocked := ts.page(t, c, preview+"/confirm", url.Values{})
