@@ -23,6 +23,9 @@ func setupBackup(flags *flag.FlagSet) func(context.Context, *env, *config.Config
 		if len(args) != 1 {
 			return fmt.Errorf("%w: give the file to write the backup to", errUsage)
 		}
+		if err := checkOutputPath("backup file", args[0]); err != nil {
+			return err
+		}
 		if isPostgres(cfg.DatabaseURL) {
 			return backupPostgres(ctx, e, cfg, pgtools.Tools{Dir: *pgBin}, args[0])
 		}
