@@ -17,6 +17,7 @@ import (
 	"github.com/laurel-badges/laurel/internal/fonts"
 
 	"github.com/laurel-badges/laurel/internal/mail"
+	"github.com/laurel-badges/laurel/keys"
 )
 
 // Config is the effective configuration of one laurel command.
@@ -60,6 +61,10 @@ type Config struct {
 	SMTPPasswordFile string // file holding the SMTP password, which replaces the URL's
 	MailFrom         string // From address of every message
 	AdvisorEmail     string // learning advisor's address for upload copies; empty means the issuer profile's email
+
+	// databaseURLDerived records that Validate filled DatabaseURL from
+	// DataDir, so that Write marks the value as derived.
+	databaseURLDerived bool
 }
 
 // setting describes one option once, so that the flag, the environment
@@ -71,6 +76,21 @@ type setting struct {
 	field func(*Config) *string
 	hide  bool // secret: redacted when printed
 }
+
+// derivedSettings gives, for each setting whose default comes from another
+// setting, that setting's flag name and the effective value when the
+// setting itself is empty.
+var derivedSettings = map[string]struct {
+	from  string
+	value func(*Config) string
+}{
+	"database-url":    {"data-dir", func(c *Config) string { return filepath.Join(c.DataDir, DatabaseFileName) }},
+	"master-key-file": {"data-dir", (*Config).MasterKeyPath},
+}
+
+// DatabaseFileName is the SQLite file in the data folder used when no
+// database URL is given.
+const DatabaseFileName = "laurel.db"
 
 // defaultVerifyRateLimit matches the hosted verifier's built-in limit.
 const defaultVerifyRateLimit = "30"
@@ -101,6 +121,17 @@ func EnvName(flagName string) string {
 	return "LAUREL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
+// IsSetting reports whether a flag name belongs to a setting that Register
+// adds, rather than to one command.
+func IsSetting(flagName string) bool {
+	for _, s := range settings {
+		if s.name == flagName {
+			return true
+		}
+	}
+	return false
+}
+
 // Register adds every setting as a flag of fs, with defaults taken from the
 // environment through getenv.
 func Register(fs *flag.FlagSet, c *Config, getenv func(string) string) {
@@ -124,7 +155,8 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("--data-dir is empty; give a folder such as ./laurel-data"))
 	}
 	if c.DatabaseURL == "" {
-		c.DatabaseURL = filepath.Join(c.DataDir, "laurel.db")
+		c.DatabaseURL = filepath.Join(c.DataDir, DatabaseFileName)
+		c.databaseURLDerived = true
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("--base-url %q: want an absolute URL such as https://badges.example.edu", c.BaseURL))
@@ -204,11 +236,31 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// MasterKeyPath returns the master key file in use: MasterKeyFile, or the
+// file master.key in the data folder when MasterKeyFile is empty.
+func (c *Config) MasterKeyPath() string {
+	if c.MasterKeyFile != "" {
+		return c.MasterKeyFile
+	}
+	return filepath.Join(c.DataDir, keys.MasterKeyFileName)
+}
+
 // Write prints the effective configuration, one LAUREL_ variable a line,
-// with passwords in the database URL redacted.
+// with passwords in URLs redacted. A setting left empty whose default comes
+// from another setting is printed with its effective value, after a
+// comment line that names the setting it derives from. Comments on lines
+// of their own keep the output usable as a shell or systemd environment
+// file.
 func (c *Config) Write(w io.Writer) error {
 	for _, s := range settings {
 		v := *s.field(c)
+		d, derivable := derivedSettings[s.name]
+		if derivable && (v == "" || s.name == "database-url" && c.databaseURLDerived) {
+			v = d.value(c)
+			if _, err := fmt.Fprintf(w, "# derived from %s:\n", EnvName(d.from)); err != nil {
+				return err
+			}
+		}
 		if s.hide {
 			v = RedactURL(v)
 		}

@@ -200,3 +200,60 @@ func TestParseTrustedProxies(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteShowsDerivedValues(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    []string
+		notWant []string
+	}{
+		{
+			name: "defaults from the data folder",
+			env:  map[string]string{"LAUREL_DATA_DIR": "/srv/laurel"},
+			want: []string{
+				"# derived from LAUREL_DATA_DIR:\nLAUREL_DATABASE_URL=/srv/laurel/laurel.db\n",
+				"# derived from LAUREL_DATA_DIR:\nLAUREL_MASTER_KEY_FILE=/srv/laurel/master.key\n",
+			},
+			notWant: []string{"LAUREL_MASTER_KEY_FILE=\n"},
+		},
+		{
+			name: "given values",
+			env: map[string]string{
+				"LAUREL_DATA_DIR":        "/srv/laurel",
+				"LAUREL_DATABASE_URL":    "postgres://laurel:s3cret@127.0.0.1:5432/laurel",
+				"LAUREL_MASTER_KEY_FILE": "/etc/laurel/master.key",
+			},
+			want: []string{
+				"\nLAUREL_DATABASE_URL=postgres://laurel:redacted@127.0.0.1:5432/laurel\n",
+				"\nLAUREL_MASTER_KEY_FILE=/etc/laurel/master.key\n",
+			},
+			notWant: []string{"# derived", "s3cret"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Config
+			fs := flag.NewFlagSet("x", flag.ContinueOnError)
+			Register(fs, &c, func(k string) string { return tt.env[k] })
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := c.Write(&b); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			for _, bad := range tt.notWant {
+				if strings.Contains(out, bad) {
+					t.Errorf("output contains %q:\n%s", bad, out)
+				}
+			}
+		})
+	}
+}
