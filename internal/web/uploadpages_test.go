@@ -28,7 +28,7 @@ func TestPreviewListsProblemsOfUnreadLines(t *testing.T) {
 		name, want string
 	}{
 		{"unread line", `Line 3: The sessions_attended value "five"`},
-		{"row in the table", "Problem: no student has id S9999"},
+		{"row in the table", "Problem: No student has ID S9999"},
 		{"count of problems", "<strong>2</strong> problems"},
 	}
 	for _, tt := range tests {
