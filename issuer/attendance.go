@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -164,6 +165,10 @@ func (s *Service) ProcessUpload(ctx context.Context, actor *User, req UploadRequ
 		return nil, err
 	}
 	res.count()
+	// The parser's problems come first and the register checks' after
+	// them, so the combined list is put back in line order. Problems of
+	// the whole file (line 0) stay at the top.
+	slices.SortStableFunc(res.Problems, func(a, b RowProblem) int { return a.Line - b.Line })
 	res.Problems = capProblems(res.Problems)
 
 	if res.Blocking() {
@@ -193,7 +198,7 @@ func capProblems(problems []RowProblem) []RowProblem {
 	more := len(problems) - maxReportedProblems
 	return append(problems[:maxReportedProblems:maxReportedProblems], RowProblem{
 		Code:    "more_problems",
-		Message: fmt.Sprintf("%s not listed; fix the ones above first, since many are often the same mistake", plural(more, "more problem")),
+		Message: fmt.Sprintf("%s not listed. Fix the ones above first, since many are often the same mistake.", plural(more, "more problem")),
 	})
 }
 
@@ -286,7 +291,7 @@ func (s *Service) planAwards(ctx context.Context, act *Activity, rows []Attendan
 		}
 		if prev, dup := emails[strings.ToLower(st.Email)]; dup {
 			res.Problems = append(res.Problems, RowProblem{Line: row.Line, Column: "student_id", Value: row.StudentNumber, Code: "shared_email", Warning: true,
-				Message: fmt.Sprintf("student %s has the same email address as the student on line %d; their credentials carry the same hashed email", row.StudentNumber, prev)})
+				Message: fmt.Sprintf("Student %s has the same email address as the student on line %d, so their credentials carry the same hashed email.", row.StudentNumber, prev)})
 		}
 		emails[strings.ToLower(st.Email)] = row.Line
 
@@ -326,19 +331,19 @@ func checkRowStudent(row *AttendanceRow, st, suggestion *Student) (RowProblem, b
 	switch {
 	case st == nil && suggestion != nil:
 		p.Code = "unknown_student"
-		p.Message = fmt.Sprintf("no student has id %s, but %s (%s) does; a spreadsheet may have dropped the leading zeros: format the column as Text and type the id again", row.StudentNumber, suggestion.Number, suggestion.Name)
+		p.Message = fmt.Sprintf("No student has ID %s, but %s (%s) does, so a spreadsheet may have dropped the leading zeros. Format the column as Text and type the ID again.", row.StudentNumber, suggestion.Number, suggestion.Name)
 		return p, true
 	case st == nil:
 		p.Code = "unknown_student"
-		p.Message = fmt.Sprintf("no student has id %s; check the id, or import the student first", row.StudentNumber)
+		p.Message = fmt.Sprintf("No student has ID %s. Check the ID, or import the student first.", row.StudentNumber)
 		return p, true
 	case st.Status != Current:
 		p.Code = "student_not_current"
-		p.Message = fmt.Sprintf("student %s is %s and cannot receive new badges; remove the row", row.StudentNumber, st.Status)
+		p.Message = fmt.Sprintf("Student %s is %s and cannot receive new badges. Remove the row.", row.StudentNumber, st.Status)
 		return p, true
 	case row.Name != "" && !sameName(row.Name, st.Name):
 		p.Code, p.Column, p.Value, p.Warning = "name_mismatch", "name", row.Name, true
-		p.Message = fmt.Sprintf("student %s is %q in the register, not %q; check the id", row.StudentNumber, st.Name, row.Name)
+		p.Message = fmt.Sprintf("Student %s is %q in the register, not %q. Check the ID.", row.StudentNumber, st.Name, row.Name)
 		return p, true
 	}
 	return RowProblem{}, false

@@ -261,12 +261,40 @@ func (s *Service) SetPublication(ctx context.Context, st *Student, mode Publicat
 		return Invalidf("mode", "%q is not a publication choice; choose enrolment, all, none or selected", mode)
 	}
 
-	p := &PublicationSetting{StudentID: st.ID, Mode: mode, AwardIDs: slices.Compact(slices.Sorted(slices.Values(awardIDs))), UpdatedAt: s.now()}
+	awardIDs = slices.Compact(slices.Sorted(slices.Values(awardIDs)))
+	if err := s.checkOwnAwards(ctx, st, awardIDs); err != nil {
+		return err
+	}
+
+	p := &PublicationSetting{StudentID: st.ID, Mode: mode, AwardIDs: awardIDs, UpdatedAt: s.now()}
 	if err := s.Store.SetPublicationSetting(ctx, p); err != nil {
 		return fmt.Errorf("store publication setting: %w", err)
 	}
 	s.records.invalidate()
 	s.audit(ctx, studentActor(st), "publication.set", st.ID, fmt.Sprintf(`{"mode":%q,"awards":%d}`, mode, len(p.AwardIDs)))
+	return nil
+}
+
+// checkOwnAwards returns a ValidationError naming the first of awardIDs
+// that is not an award of st. An award of another student gets the same
+// message as an unknown id, so that the answer reveals nothing about it.
+func (s *Service) checkOwnAwards(ctx context.Context, st *Student, awardIDs []string) error {
+	if len(awardIDs) == 0 {
+		return nil
+	}
+	awards, err := s.Store.Awards(ctx, AwardFilter{StudentID: st.ID})
+	if err != nil {
+		return fmt.Errorf("list awards of student %s: %w", st.ID, err)
+	}
+	own := make(map[string]bool, len(awards))
+	for _, a := range awards {
+		own[a.ID] = true
+	}
+	for _, id := range awardIDs {
+		if !own[id] {
+			return Invalidf("award_ids", "%q is not one of your awards; use the award ids of your own badges", id)
+		}
+	}
 	return nil
 }
 

@@ -334,8 +334,17 @@ func TestStudentPortal(t *testing.T) {
 	if page.Total != 1 || page.Entries[0].BadgeCount != 1 {
 		t.Errorf("records after selecting one badge = %+v, want 1 badge", page.Entries)
 	}
-	if err := h.svc.SetPublication(ctx, st, issuer.PublishSelected, []string{classmateBadges[0].Award.ID}); !errors.Is(err, issuer.ErrNotFound) {
-		t.Errorf("selecting another student's badge: error = %v, want ErrNotFound", err)
+	err = h.svc.SetPublication(ctx, st, issuer.PublishSelected, []string{badges[1].Award.ID, classmateBadges[0].Award.ID})
+	var invalid *issuer.ValidationError
+	if !errors.As(err, &invalid) || invalid.Field != "award_ids" {
+		t.Errorf("selecting another student's badge: error = %v, want a ValidationError of award_ids", err)
+	}
+	page, err = h.svc.RecordsOfAchievement(ctx, issuer.RecordFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 1 || page.Entries[0].BadgeCount != 1 {
+		t.Errorf("records after a rejected selection = %+v, want the earlier 1 badge", page.Entries)
 	}
 	if err := h.svc.SetPublication(ctx, st, "everyone", nil); !errors.Is(err, issuer.ErrInvalid) {
 		t.Errorf("unknown mode: error = %v, want ErrInvalid", err)

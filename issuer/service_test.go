@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/laurel-badges/laurel/internal/attendance"
 	"github.com/laurel-badges/laurel/internal/roster"
@@ -340,6 +343,42 @@ func TestUploadProblems(t *testing.T) {
 				t.Errorf("a rejected upload wrote %d awards", n)
 			}
 		})
+	}
+}
+
+// TestUploadProblemsReadAlike checks that the register's problems are
+// listed among the parser's in line order, and that every message is
+// written as sentences, as the parser's are.
+func TestUploadProblemsReadAlike(t *testing.T) {
+	h := newHarness(t)
+	graduated := &issuer.Student{Number: "900000001", Name: "Old Grad", Email: "old@example.edu", StudyMode: issuer.FullTime, Status: issuer.Graduated}
+	if _, _, err := h.svc.ImportStudents(context.Background(), issuer.System, []*issuer.Student{graduated}); err != nil {
+		t.Fatal(err)
+	}
+
+	file := "student_id,name,sessions_attended,sessions_total,assessment\n" +
+		"123456789,Nobody,4,4,pass\n" + // line 2: unknown student
+		"015766261,TSE Cheuk Hin Marco,x,4,pass\n" + // line 3: parser problem
+		"900000001,Old Grad,4,4,pass\n" + // line 4: not current
+		"039898513,Someone Else,4,4,pass\n" + // line 5: name mismatch warning
+		"149657725,NG Kwan Ho Natalie,4,4,merit\n" // line 6: parser problem
+	res, err := h.upload(t, issuer.System, "a.csv", []byte(file), true)
+	if !errors.Is(err, issuer.ErrInvalid) {
+		t.Fatalf("got error %v, want ErrInvalid", err)
+	}
+
+	var lines []int
+	var codes []string
+	for _, p := range res.Problems {
+		lines = append(lines, p.Line)
+		codes = append(codes, p.Code)
+		first, _ := utf8.DecodeRuneInString(p.Message)
+		if !unicode.IsUpper(first) || !strings.HasSuffix(p.Message, ".") {
+			t.Errorf("line %d %s: message is not written as sentences: %q", p.Line, p.Code, p.Message)
+		}
+	}
+	if want := []int{2, 3, 4, 5, 6}; !slices.Equal(lines, want) {
+		t.Errorf("problem lines %v, want %v (codes %v)", lines, want, codes)
 	}
 }
 

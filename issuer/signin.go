@@ -147,6 +147,45 @@ func (s *Service) SetUserPassword(ctx context.Context, actor *User, userID, pass
 	return nil
 }
 
+// ErrWrongPassword is returned by ChangeOwnPassword when the current
+// password is wrong.
+var ErrWrongPassword error = &ValidationError{Field: "current_password", Message: "is wrong; type the password you sign in with"}
+
+// ChangeOwnPassword sets a new password for a signed-in admin or
+// organiser, who must give the current one, and ends every session of the
+// account, the caller's included, so that a stolen session does not
+// outlive the change. It returns how many sessions it ended. A new
+// password that breaks the rules is checked before the current one.
+func (s *Service) ChangeOwnPassword(ctx context.Context, actor *User, current, password string) (int, error) {
+	if err := requireStaff(actor); err != nil {
+		return 0, err
+	}
+	if err := CheckPasswordRules(password); err != nil {
+		return 0, err
+	}
+
+	stored, err := s.Store.UserPassword(ctx, actor.ID)
+	if err != nil {
+		return 0, fmt.Errorf("read password of user %s: %w", actor.ID, err)
+	}
+	if !s.passwordMatches(ctx, stored, current) {
+		return 0, ErrWrongPassword
+	}
+	if password == current {
+		return 0, Invalidf("password", "is the current password; choose a new one")
+	}
+
+	if err := s.Store.SetUserPassword(ctx, actor.ID, HashPassword(password)); err != nil {
+		return 0, fmt.Errorf("set password of user %s: %w", actor.ID, err)
+	}
+	n, err := s.Store.DeleteSessions(ctx, actor.ID, "")
+	if err != nil {
+		return 0, fmt.Errorf("end sessions of user %s: %w", actor.ID, err)
+	}
+	s.audit(ctx, actor, "user.password_change", actor.ID, fmt.Sprintf(`{"sessions_ended":%d}`, n))
+	return n, nil
+}
+
 // SetStudentPassword sets the password of the signed-in student, who may
 // then sign in with it as well as with an emailed link.
 func (s *Service) SetStudentPassword(ctx context.Context, p *Principal, password string) error {

@@ -67,6 +67,10 @@ type Store interface {
 	// token unless the student has one already, and returns the stored
 	// token. It returns ErrNotFound for an unknown student.
 	EnsureTranscriptToken(ctx context.Context, studentID, token string) (string, error)
+	// ReplaceTranscriptToken stores token as the student's transcript
+	// token in place of any other, or returns ErrNotFound for an unknown
+	// student.
+	ReplaceTranscriptToken(ctx context.Context, studentID, token string) error
 	// StudentByTranscriptToken returns the student whose transcript link
 	// carries token, or ErrNotFound.
 	StudentByTranscriptToken(ctx context.Context, token string) (*Student, error)
@@ -149,6 +153,23 @@ type Store interface {
 	// it. A link that is unknown, used or expired at now is ErrNotFound, so
 	// that a link works once even when two requests race.
 	UseSignInLink(ctx context.Context, hash []byte, now time.Time) (*SignInLink, error)
+
+	// CountSignInAttempt adds one attempt to the window of kind and
+	// keyHash and returns the window's start and its attempts, this one
+	// included. A window that started at or before now minus length has
+	// ended, and the attempt starts a new one at now. It is one statement,
+	// so that attempts sent at the same time to any number of servers are
+	// each counted once.
+	CountSignInAttempt(ctx context.Context, kind string, keyHash []byte, now time.Time, length time.Duration) (start time.Time, attempts int, err error)
+	// UncountSignInAttempt takes one attempt back from the window of kind
+	// and keyHash that started at start. It does nothing when that window
+	// has been replaced or deleted, or has no attempts left.
+	UncountSignInAttempt(ctx context.Context, kind string, keyHash []byte, start time.Time) error
+	// DeleteSignInAttempts deletes the window of kind and keyHash.
+	DeleteSignInAttempts(ctx context.Context, kind string, keyHash []byte) error
+	// DeleteSignInAttemptsBefore deletes the windows that started before t
+	// and returns how many it deleted.
+	DeleteSignInAttemptsBefore(ctx context.Context, t time.Time) (int, error)
 
 	// SigningKeys lists every key, active first, then by creation time.
 	SigningKeys(ctx context.Context) ([]*SigningKey, error)

@@ -18,15 +18,35 @@ func (s *Service) TranscriptLink(ctx context.Context, st *Student) (string, erro
 	if st == nil {
 		return "", ErrUnauthenticated
 	}
-	random := make([]byte, transcriptTokenBytes)
-	if _, err := rand.Read(random); err != nil {
-		return "", fmt.Errorf("make transcript token: %w", err)
-	}
-	token, err := s.Store.EnsureTranscriptToken(ctx, st.ID, base64.RawURLEncoding.EncodeToString(random))
+	token, err := s.Store.EnsureTranscriptToken(ctx, st.ID, newTranscriptToken())
 	if err != nil {
 		return "", fmt.Errorf("store transcript token: %w", err)
 	}
 	return s.URLs.Transcript(token), nil
+}
+
+// ReplaceTranscriptLink gives the student a new transcript link at once:
+// the old link, and the QR code of every transcript printed with it,
+// stop working. Students use it when a link reached someone who should
+// no longer see their record.
+func (s *Service) ReplaceTranscriptLink(ctx context.Context, st *Student) (string, error) {
+	if st == nil {
+		return "", ErrUnauthenticated
+	}
+	token := newTranscriptToken()
+	if err := s.Store.ReplaceTranscriptToken(ctx, st.ID, token); err != nil {
+		return "", fmt.Errorf("replace transcript token of student %s: %w", st.ID, err)
+	}
+	s.audit(ctx, studentActor(st), "transcript.link_replace", st.ID, "")
+	return s.URLs.Transcript(token), nil
+}
+
+// newTranscriptToken returns transcriptTokenBytes random bytes in
+// base64url. crypto/rand.Read never returns an error since Go 1.24.
+func newTranscriptToken() string {
+	random := make([]byte, transcriptTokenBytes)
+	rand.Read(random)
+	return base64.RawURLEncoding.EncodeToString(random)
 }
 
 // PublicTranscript returns the student of a transcript link and all of

@@ -58,6 +58,10 @@ func setupAward(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 			return fmt.Errorf("no activity has id %q; list them with laurel activity list", *activity)
 		case errors.Is(err, context.Canceled):
 			return errors.New("interrupted; nothing was issued")
+		case res != nil && res.Blocking():
+			// The problems are printed above, so the error gives only
+			// the next step.
+			return errors.New("fix the problems listed, or leave those rows out with --withhold STUDENT_ID,…, then run the command again")
 		}
 		return err
 	}
@@ -110,10 +114,11 @@ func printUploadResult(w io.Writer, res *issuer.UploadResult) {
 		verb = "Would issue"
 	}
 	if res.Blocking() {
-		fmt.Fprintf(w, "\n%d problems; nothing was issued.\n", c.Problems)
+		fmt.Fprintf(w, "\n%s; nothing was issued.\n", countNoun(c.Problems, "problem", "problems"))
 		return
 	}
-	fmt.Fprintf(w, "\n%s %d badges to %d students from %d rows.\n", verb, c.Awards, c.Students, c.Rows)
+	fmt.Fprintf(w, "\n%s %s to %s from %s.\n", verb,
+		countNoun(c.Awards, "badge", "badges"), countNoun(c.Students, "student", "students"), countNoun(c.Rows, "row", "rows"))
 	fmt.Fprintf(w, "Already awarded: %d, not eligible: %d, withheld: %d, warnings: %d.\n", c.AlreadyAwarded, c.NotEligible, c.Withheld, c.Warnings)
 	if res.DryRun {
 		for _, r := range res.Rows {
@@ -133,4 +138,12 @@ func printUploadResult(w io.Writer, res *issuer.UploadResult) {
 	if res.UploadID != "" {
 		fmt.Fprintf(w, "Upload id: %s\n", res.UploadID)
 	}
+}
+
+// countNoun writes n with the singular or plural noun, such as "1 problem".
+func countNoun(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return fmt.Sprintf("%d %s", n, plural)
 }

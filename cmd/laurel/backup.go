@@ -23,6 +23,9 @@ func setupBackup(flags *flag.FlagSet) func(context.Context, *env, *config.Config
 		if len(args) != 1 {
 			return fmt.Errorf("%w: give the file to write the backup to", errUsage)
 		}
+		if err := checkOutputPath("backup file", args[0]); err != nil {
+			return err
+		}
 		if isPostgres(cfg.DatabaseURL) {
 			return backupPostgres(ctx, e, cfg, pgtools.Tools{Dir: *pgBin}, args[0])
 		}
@@ -50,7 +53,7 @@ func setupBackup(flags *flag.FlagSet) func(context.Context, *env, *config.Config
 
 		fmt.Fprintf(e.stdout, "Backed up %s to %s (%d bytes).\n", db.Path(), args[0], info.Size())
 		fmt.Fprintf(e.stdout, "This file holds the signing keys encrypted under the master key, which it does not contain.\n")
-		fmt.Fprintf(e.stdout, "Back up %s separately, and keep the two copies apart.\n", masterKeyPath(cfg))
+		fmt.Fprintf(e.stdout, "Back up %s separately, and keep the two copies apart.\n", cfg.MasterKeyPath())
 		return nil
 	}
 }
@@ -72,13 +75,6 @@ func sqlitePath(databaseURL string) string {
 func isPostgres(databaseURL string) bool {
 	lower := strings.ToLower(strings.TrimSpace(databaseURL))
 	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
-}
-
-func masterKeyPath(cfg *config.Config) string {
-	if cfg.MasterKeyFile != "" {
-		return cfg.MasterKeyFile
-	}
-	return filepath.Join(cfg.DataDir, keys.MasterKeyFileName)
 }
 
 func setupRestore(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []string) error {

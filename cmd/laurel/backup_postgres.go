@@ -64,7 +64,7 @@ func backupPostgres(ctx context.Context, e *env, cfg *config.Config, tools pgtoo
 	}
 	fmt.Fprintf(e.stdout, "Backed up %s to %s (%d bytes, pg_dump custom format, PostgreSQL %d).\n", config.RedactURL(cfg.DatabaseURL), file, info.Size(), major)
 	fmt.Fprintf(e.stdout, "This file holds the signing keys encrypted under the master key, which it does not contain.\n")
-	fmt.Fprintf(e.stdout, "Back up %s separately, and keep the two copies apart.\n", masterKeyPath(cfg))
+	fmt.Fprintf(e.stdout, "Back up %s separately, and keep the two copies apart.\n", cfg.MasterKeyPath())
 	return nil
 }
 
@@ -145,7 +145,7 @@ func (r *postgresRestorer) run(ctx context.Context, e *env) error {
 
 	fmt.Fprintf(e.stdout, "Restored %s into %s.\n%s", r.backup, config.RedactURL(r.cfg.DatabaseURL), summary)
 	if copied {
-		fmt.Fprintf(e.stdout, "Copied the master key to %s.\n", masterKeyPath(r.cfg))
+		fmt.Fprintf(e.stdout, "Copied the master key to %s.\n", r.cfg.MasterKeyPath())
 	}
 	return nil
 }
@@ -155,7 +155,7 @@ func (r *postgresRestorer) run(ctx context.Context, e *env) error {
 func (r *postgresRestorer) loadMasterKey() ([]byte, error) {
 	file := r.masterKey
 	if file == "" {
-		file = masterKeyPath(r.cfg)
+		file = r.cfg.MasterKeyPath()
 		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: %s does not exist; give the backup of the master key with --master-key FILE, because the signing keys in the backup cannot be decrypted without it", errUsage, file)
 		}
@@ -199,7 +199,7 @@ func (r *postgresRestorer) checkMasterKeyTarget() error {
 // sameMasterKey reports whether the configured master key file exists with
 // the key of the --master-key file, and fails when it contains another key.
 func (r *postgresRestorer) sameMasterKey() (bool, error) {
-	dst := masterKeyPath(r.cfg)
+	dst := r.cfg.MasterKeyPath()
 	if _, err := os.Stat(dst); errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -228,7 +228,7 @@ func (r *postgresRestorer) installMasterKey() (bool, error) {
 		return false, err
 	}
 
-	dst := masterKeyPath(r.cfg)
+	dst := r.cfg.MasterKeyPath()
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return false, fmt.Errorf("create the folder of %s: %w", dst, err)
 	}

@@ -26,6 +26,11 @@ func setupBench(fs *flag.FlagSet) func(context.Context, *env, *config.Config, []
 	signFor := fs.Duration("sign-for", 3*time.Second, "how long to measure the raw signing rate")
 	memProfile := fs.String("memprofile", "", "write a heap profile taken right after the upload to this file")
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
+		if *memProfile != "" {
+			if err := checkOutputPath("--memprofile", *memProfile); err != nil {
+				return err
+			}
+		}
 		a, err := openEmptyApp(ctx, cfg, newLogger(cfg, io.Discard), "bench")
 		if err != nil {
 			return err

@@ -22,7 +22,8 @@ const (
 	exitUsage = 2
 )
 
-// errUsage marks a mistake in the command line; run prints the command's help.
+// errUsage marks a mistake in the command line; run prints the error with
+// the command's one-line usage.
 var errUsage = errors.New("usage")
 
 // env is the outside world of a command beyond its arguments, so that tests can
@@ -38,40 +39,40 @@ type env struct {
 // parsed configuration and the remaining arguments.
 type command struct {
 	name    string
-	args    string // synopsis of positional arguments
+	usage   string // synopsis after the name: required flags, then [flags], then arguments
 	summary string
 	setup   func(fs *flag.FlagSet) func(ctx context.Context, e *env, cfg *config.Config, args []string) error
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "", "run the HTTP server (API, credential pages, DID document)", setupServe},
-		{"worker", "", "run the background job workers (email, large uploads) without the HTTP server", setupWorker},
-		{"migrate", "", "apply pending database migrations", setupMigrate},
-		{"config", "", "print the effective configuration, secrets redacted", setupConfig},
-		{"user create", "", "create an admin or organiser account that signs in with a password", setupUserCreate},
-		{"user passwd", "", "set the password of an account and end its browser sessions", setupUserPasswd},
-		{"token create", "", "create an API token; the token is the last line printed", setupTokenCreate},
-		{"import students", "FILE", "import or update students from a CSV or XLSX file", setupImportStudents},
-		{"import achievements", "FILE", "import or update the badge catalogue from a JSON file", setupImportAchievements},
-		{"students graduate", "STUDENT_ID...", "mark students graduated; their credentials stay valid", setupStudentsGraduate},
-		{"students update", "STUDENT_ID", "change a student's status or personal email; --personal-email \"\" removes it", setupStudentsUpdate},
-		{"activity create", "", "create an activity and print its id", setupActivityCreate},
-		{"activity list", "", "list activities", setupActivityList},
-		{"template", "", "write an activity's attendance template (CSV or XLSX)", setupTemplate},
-		{"award", "FILE", "issue badges from an attendance file (CSV or XLSX)", setupAward},
-		{"revoke", "CREDENTIAL_ID", "revoke a credential for good; --reason is required", setupRevoke},
-		{"reissue", "CREDENTIAL_ID", "re-issue a credential from corrected records and revoke the old one", setupReissue},
-		{"export", "DATASET", "export awards, activities, attendance or student-badges as CSV or XLSX", setupExport},
-		{"keys list", "", "list the signing keys", setupKeysList},
-		{"keys rotate", "", "make a new active signing key; the old one stays published", setupKeysRotate},
-		{"keys revoke", "KEY_ID", "revoke a compromised key and re-issue every credential it signed", setupKeysRevoke},
-		{"profile set", "", "set the issuer profile (institution name, URL, email)", setupProfileSet},
-		{"backup", "FILE", "write a consistent copy of the database to FILE while the server runs (SQLite copy or pg_dump archive)", setupBackup},
-		{"restore", "FILE", "restore a backup into an empty data folder or PostgreSQL database and check it opens with the master key", setupRestore},
-		{"demo", "", "set up a demonstration institution in an empty data folder", setupDemo},
-		{"bench", "", "measure issuing speed on an empty, disposable store", setupBench},
-		{"verify", "FILE|URL|-", "verify an Open Badges 3.0 credential from any issuer; exit 0 when valid, 1 when not", setupVerify},
+		{"serve", "[flags]", "run the HTTP server (API, credential pages, DID document)", setupServe},
+		{"worker", "[flags]", "run the background job workers (email, large uploads) without the HTTP server", setupWorker},
+		{"migrate", "[flags]", "apply pending database migrations", setupMigrate},
+		{"config", "[flags]", "print the effective configuration, secrets redacted", setupConfig},
+		{"user create", "--role admin|organiser --name NAME --email ADDRESS --password-file FILE|- [flags]", "create an admin or organiser account that signs in with a password", setupUserCreate},
+		{"user passwd", "--name NAME --password-file FILE|- [flags]", "set the password of an account and end its browser sessions", setupUserPasswd},
+		{"token create", "--role admin|organiser --name NAME [flags]", "create an API token; the token is the last line printed", setupTokenCreate},
+		{"import students", "[flags] FILE", "import or update students from a CSV or XLSX file", setupImportStudents},
+		{"import achievements", "[flags] FILE", "import or update the badge catalogue from a JSON file", setupImportAchievements},
+		{"students graduate", "[--personal-email ADDRESS] [flags] STUDENT_ID...", "mark students graduated; their credentials stay valid", setupStudentsGraduate},
+		{"students update", "[--status STATUS] [--personal-email ADDRESS] [flags] STUDENT_ID", "change a student's status or personal email; --personal-email \"\" removes it", setupStudentsUpdate},
+		{"activity create", "--title TEXT --start YYYY-MM-DD --achievements CODES [flags]", "create an activity and print its id", setupActivityCreate},
+		{"activity list", "[flags]", "list activities", setupActivityList},
+		{"template", "--activity ID [--out FILE] [flags]", "write an activity's attendance template (CSV or XLSX)", setupTemplate},
+		{"award", "--activity ID [--dry-run] [--json] [flags] FILE", "issue badges from an attendance file (CSV or XLSX)", setupAward},
+		{"revoke", "--reason TEXT [flags] CREDENTIAL_ID", "revoke a credential for good; --reason is required", setupRevoke},
+		{"reissue", "--reason TEXT [flags] CREDENTIAL_ID", "re-issue a credential from corrected records and revoke the old one", setupReissue},
+		{"export", "[--out FILE] [flags] awards|activities|attendance|student-badges", "export awards, activities, attendance or student-badges as CSV or XLSX", setupExport},
+		{"keys list", "[flags]", "list the signing keys", setupKeysList},
+		{"keys rotate", "[--signing-alg ALG] [flags]", "make a new active signing key; the old one stays published", setupKeysRotate},
+		{"keys revoke", "[flags] KEY_ID", "revoke a compromised key and re-issue every credential it signed", setupKeysRevoke},
+		{"profile set", "--name NAME [flags]", "set the issuer profile (institution name, URL, email)", setupProfileSet},
+		{"backup", "[flags] FILE", "write a consistent copy of the database to FILE while the server runs (SQLite copy or pg_dump archive)", setupBackup},
+		{"restore", "--master-key FILE [flags] BACKUP", "restore a backup into an empty data folder or PostgreSQL database and check it opens with the master key", setupRestore},
+		{"demo", "[flags]", "set up a demonstration institution in an empty data folder", setupDemo},
+		{"bench", "[flags]", "measure issuing speed on an empty, disposable store", setupBench},
+		{"verify", "[--email ADDRESS] [--json] [flags] FILE|URL|-", "verify an Open Badges 3.0 credential from any issuer; exit 0 when valid, 1 when not", setupVerify},
 	}
 }
 
@@ -107,21 +108,22 @@ func findCommand(args []string) (command, []string, bool) {
 
 func runCommand(ctx context.Context, e *env, c command, args []string) int {
 	fs := flag.NewFlagSet("laurel "+c.name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// The flag package would print a parse error and every flag itself.
+	// runCommand prints instead: a mistake gets the error and the one-line
+	// usage, and only -h gets the flags.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	var cfg config.Config
 	config.Register(fs, &cfg, e.getenv)
 	do := c.setup(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: laurel %s [flags] %s\n\n%s.\n\nFlags:\n", c.name, c.args, capitalise(c.summary))
-		fs.PrintDefaults()
-	}
 
 	positional, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printCommandHelp(e.stdout, fs, c)
+		return exitOK
+	case err != nil:
+		return usageError(e.stderr, c, err)
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(e.stderr, "laurel %s: %v\n", c.name, err)
@@ -133,13 +135,57 @@ func runCommand(ctx context.Context, e *env, c command, args []string) int {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.stderr, "laurel %s: %v\n\n", c.name, err)
-		fs.Usage()
-		return exitUsage
+		return usageError(e.stderr, c, err)
 	default:
 		fmt.Fprintf(e.stderr, "laurel %s: %v\n", c.name, err)
 		return exitError
 	}
+}
+
+// usageError prints a command-line mistake with the command's one-line
+// usage and returns exitUsage.
+func usageError(w io.Writer, c command, err error) int {
+	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
+	fmt.Fprintf(w, "laurel %s: %s\nUsage: laurel %s %s\nRun laurel %s -h for all options.\n", c.name, msg, c.name, c.usage, c.name)
+	return exitUsage
+}
+
+// printCommandHelp prints the usage, the summary and every flag of a
+// command: its own flags first, then the settings every command shares.
+func printCommandHelp(w io.Writer, fs *flag.FlagSet, c command) {
+	fmt.Fprintf(w, "Usage: laurel %s %s\n\n%s.\n", c.name, c.usage, capitalise(c.summary))
+
+	own := subset(fs, func(name string) bool { return !config.IsSetting(name) })
+	if hasFlags(own) {
+		fmt.Fprintln(w, "\nFlags:")
+		own.SetOutput(w)
+		own.PrintDefaults()
+	}
+
+	fmt.Fprintln(w, "\nSettings of every command, also read from the LAUREL_ variable named in each:")
+	common := subset(fs, config.IsSetting)
+	common.SetOutput(w)
+	common.PrintDefaults()
+}
+
+// subset returns a flag set holding the flags of fs whose names keep
+// accepts, with their default values as fs shows them.
+func subset(fs *flag.FlagSet, keep func(string) bool) *flag.FlagSet {
+	out := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !keep(f.Name) {
+			return
+		}
+		out.Var(f.Value, f.Name, f.Usage)
+		out.Lookup(f.Name).DefValue = f.DefValue
+	})
+	return out
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	found := false
+	fs.VisitAll(func(*flag.Flag) { found = true })
+	return found
 }
 
 // parseInterspersed parses flags before, between and after the positional

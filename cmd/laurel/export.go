@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -29,6 +28,9 @@ func setupExport(fs *flag.FlagSet) func(context.Context, *env, *config.Config, [
 			if format, err = export.ParseFormat(strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")); err != nil {
 				return fmt.Errorf("%w: --out %s: name the file .xlsx or .csv", errUsage, *out)
 			}
+			if err := checkOutputPath("--out", *out); err != nil {
+				return err
+			}
 		}
 
 		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr))
@@ -51,19 +53,5 @@ func writeExport(path string, stdout io.Writer, write func(io.Writer) error) err
 	if path == "" {
 		return write(stdout)
 	}
-
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-
-	err = write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeFileAtomically("--out", path, write)
 }

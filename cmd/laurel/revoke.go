@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/laurel-badges/laurel/internal/config"
 	"github.com/laurel-badges/laurel/issuer"
@@ -37,7 +38,7 @@ func setupRevoke(fs *flag.FlagSet) func(context.Context, *env, *config.Config, [
 		fmt.Fprintf(e.stdout, "Revoked %s.\n", urls.Credential(id))
 		if entry := award.Credential.StatusEntry; !entry.IsZero() {
 			fmt.Fprintf(e.stdout, "Its bit is set at index %d of %s; verifiers that cached the list see it within %s.\n",
-				entry.Index, urls.StatusList(entry.ListID), issuer.StatusListTTL)
+				entry.Index, urls.StatusList(entry.ListID), durationWords(issuer.StatusListTTL))
 		} else {
 			fmt.Fprintln(e.stdout, "It was issued before status lists existed, so only its page and the API show the revocation.")
 		}
@@ -86,4 +87,29 @@ func credentialIDArg(arg string) string {
 		arg = strings.TrimSuffix(arg, ext)
 	}
 	return arg
+}
+
+// durationWords writes d in the largest whole unit of hours, minutes or
+// seconds, such as "a minute", "5 minutes" or "90 seconds", for messages
+// to people. Parts of a second are dropped.
+func durationWords(d time.Duration) string {
+	units := []struct {
+		size      time.Duration
+		one, many string
+	}{
+		{time.Hour, "an hour", "hours"},
+		{time.Minute, "a minute", "minutes"},
+		{time.Second, "a second", "seconds"},
+	}
+	d = d.Truncate(time.Second)
+	for _, u := range units {
+		if d < u.size || d%u.size != 0 {
+			continue
+		}
+		if n := d / u.size; n > 1 {
+			return fmt.Sprintf("%d %s", n, u.many)
+		}
+		return u.one
+	}
+	return "less than a second"
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // demoCredentials sets up the demonstration institution in dir, issues the
@@ -55,6 +56,9 @@ func TestRevokeCommand(t *testing.T) {
 	code, out, errOut := laurel(t, dir, "revoke", id, "--reason", "awarded to the wrong student")
 	if code != exitOK || !strings.Contains(out, "Revoked "+urls[0]) || !strings.Contains(out, "/status/") {
 		t.Fatalf("revoke: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "see it within a minute.") {
+		t.Errorf("revoke does not give the status list's lifetime in words:\n%s", out)
 	}
 
 	code, _, errOut = laurel(t, dir, "revoke", "--reason", "again", urls[0])
@@ -125,6 +129,30 @@ func TestParseInterspersed(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.wantPositional) || *reason != tt.wantReason {
 				t.Errorf("positional %q, reason %q; want %q, %q", got, *reason, tt.wantPositional, tt.wantReason)
+			}
+		})
+	}
+}
+
+func TestDurationWords(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{60 * time.Second, "a minute"},
+		{5 * time.Minute, "5 minutes"},
+		{90 * time.Second, "90 seconds"},
+		{time.Second, "a second"},
+		{1500 * time.Millisecond, "a second"},
+		{2 * time.Hour, "2 hours"},
+		{90 * time.Minute, "90 minutes"},
+		{time.Hour, "an hour"},
+		{0, "less than a second"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.d.String(), func(t *testing.T) {
+			if got := durationWords(tt.d); got != tt.want {
+				t.Errorf("durationWords(%v) = %q, want %q", tt.d, got, tt.want)
 			}
 		})
 	}

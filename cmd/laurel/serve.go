@@ -74,6 +74,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 		SignInLinks:            notifier,
 		VerifyRateLimit:        a.cfg.VerifyPerMinute,
 		LinkedInOrganizationID: a.cfg.LinkedInOrganizationID,
+		TrustedProxies:         a.cfg.TrustedProxyPrefixes,
 	}
 	chain, err := fonts.Load(a.cfg.FontDir)
 	if err != nil {
@@ -99,7 +100,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) (err error) {
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	go deleteStaleSessions(ctx, a)
+	go deleteStaleSessions(ctx, a, srv)
 	if msg, ok := baseURLMismatch(a.cfg.BaseURL, ln.Addr()); ok {
 		a.log.Warn(msg, "base_url", a.cfg.BaseURL, "addr", ln.Addr().String())
 	}
@@ -164,12 +165,12 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// staleSessionsEvery is how often the server deletes expired sessions and
-// sign-in links. They are rejected when used either way, so this only
-// bounds the size of the tables.
+// staleSessionsEvery is how often the server deletes expired sessions,
+// sign-in links and sign-in attempt counts. They are rejected or ignored
+// when used either way, so this only bounds the size of the tables.
 const staleSessionsEvery = time.Hour
 
-func deleteStaleSessions(ctx context.Context, a *app) {
+func deleteStaleSessions(ctx context.Context, a *app, srv *web.Server) {
 	t := time.NewTicker(staleSessionsEvery)
 	defer t.Stop()
 	for {
@@ -179,6 +180,14 @@ func deleteStaleSessions(ctx context.Context, a *app) {
 			a.log.Error("delete expired sessions", "err", err)
 		case n > 0:
 			a.log.Info("deleted expired sessions", "count", n)
+		}
+
+		n, err = srv.DeleteExpiredSignInAttempts(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("delete expired sign-in attempt counts", "err", err)
+		case n > 0:
+			a.log.Info("deleted expired sign-in attempt counts", "count", n)
 		}
 
 		select {

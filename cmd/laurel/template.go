@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,6 +19,11 @@ func setupTemplate(fs *flag.FlagSet) func(context.Context, *env, *config.Config,
 	return func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 		if *activity == "" || len(args) > 0 {
 			return fmt.Errorf("%w: give --activity ID and no arguments", errUsage)
+		}
+		if *out != "" {
+			if err := checkOutputPath("--out", *out); err != nil {
+				return err
+			}
 		}
 		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr))
 		if err != nil {
@@ -49,22 +53,10 @@ func writeTemplate(stdout io.Writer, path, title string, students []issuer.Stude
 		return templateWriter{}.WriteCSV(stdout, students)
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".template-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-
-	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		err = templateWriter{}.WriteXLSX(tmp, title, students)
-	} else {
-		err = templateWriter{}.WriteCSV(tmp, students)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeFileAtomically("--out", path, func(w io.Writer) error {
+		if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+			return templateWriter{}.WriteXLSX(w, title, students)
+		}
+		return templateWriter{}.WriteCSV(w, students)
+	})
 }

@@ -2,6 +2,7 @@ package artefact
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -17,12 +18,13 @@ import (
 	"golang.org/x/image/vector"
 
 	"github.com/laurel-badges/laurel/internal/fonts"
+	"github.com/laurel-badges/laurel/internal/svgraster"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
-// ErrNoRaster reports an SVG badge image that Laurel cannot turn into a
-// PNG image: only the images Laurel draws itself for catalogues without
-// images can be.
+// ErrNoRaster reports a badge image that Laurel cannot turn into a PNG
+// image: an SVG stored before uploads were checked with svgraster that
+// uses a feature svgraster does not draw, or an image of another type.
 var ErrNoRaster = errors.New("no PNG rendering of this badge image")
 
 // defaultBadgeSize is the width and height of issuer.DefaultBadgeImage in
@@ -32,11 +34,11 @@ const defaultBadgeSize = 256
 var defaultBadgeFill = regexp.MustCompile(`<circle cx="128" cy="128" r="120" fill="#([0-9a-f]{6})"/>`)
 
 // BadgePNG returns the achievement's image as PNG: a PNG image as stored,
-// or a PNG drawing of the default SVG badge (issuer.DefaultBadgeImage).
-// Other SVG images give ErrNoRaster.
-// NOTE: rendering arbitrary SVG needs a full SVG renderer, which Laurel
-// does not have; upload a PNG image for such badges.
-func BadgePNG(a *issuer.Achievement, chain *fonts.Chain) ([]byte, error) {
+// Laurel's own drawing of the default SVG badge (issuer.DefaultBadgeImage,
+// whose text needs the fonts of chain), or any other SVG image drawn by
+// svgraster with svgraster.DefaultSize pixels on its longer side. An SVG
+// that svgraster cannot draw gives ErrNoRaster.
+func BadgePNG(ctx context.Context, a *issuer.Achievement, chain *fonts.Chain) ([]byte, error) {
 	switch a.Image.ContentType {
 	case "image/png":
 		return a.Image.Data, nil
@@ -46,7 +48,11 @@ func BadgePNG(a *issuer.Achievement, chain *fonts.Chain) ([]byte, error) {
 	}
 
 	if !bytes.Equal(a.Image.Data, issuer.DefaultBadgeImage(a.Code, a.Name).Data) {
-		return nil, fmt.Errorf("%w: the achievement %s has its own SVG image; upload a PNG version to offer PNG files", ErrNoRaster, a.Code)
+		img, err := svgraster.PNG(ctx, a.Image.Data, svgraster.DefaultSize)
+		if err != nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("%w: the SVG image of achievement %s cannot be drawn because %s", ErrNoRaster, a.Code, svgraster.Describe(err))
+		}
+		return img, err
 	}
 	m := defaultBadgeFill.FindSubmatch(a.Image.Data)
 	if m == nil {

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/laurel-badges/laurel/internal/sniff"
 )
 
 // collector turns records (cells of one line) into rows and problems. The
@@ -15,10 +18,11 @@ type collector struct {
 	sheet  *Sheet
 	header header
 
-	seenHeader bool
-	headerBad  bool // a header problem means no rows are read
-	dataRows   int  // non-blank records after the header
-	tooMany    bool
+	seenHeader   bool
+	headerBad    bool // a header problem means no rows are read
+	dataRows     int  // non-blank records after the header
+	tooMany      bool
+	malformedCSV bool // the CSV reader could not read some lines
 
 	// checkUTF8 is false when the whole input is known to be valid UTF-8.
 	checkUTF8 bool
@@ -62,6 +66,18 @@ func (c *collector) problem(p Problem) {
 	c.sheet.Problems = append(c.sheet.Problems, p)
 }
 
+// malformed records a line the CSV reader could not read. Before the
+// header it ends reading, because no later line can be understood
+// without the header, and the missing-column problems that the next line
+// would give as a header would only mislead.
+func (c *collector) malformed(p Problem) {
+	c.problem(p)
+	c.malformedCSV = true
+	if !c.seenHeader {
+		c.headerBad = true
+	}
+}
+
 // add processes one record. line is the line or sheet row number shown to
 // the organiser.
 func (c *collector) add(line int, record []string) {
@@ -103,10 +119,53 @@ func (c *collector) addHeader(line int, record []string) {
 
 	var problems []Problem
 	c.header, problems = parseHeader(line, record)
+	if p, ok := c.hiddenDelimiter(line, record); ok && len(problems) > 0 {
+		problems = []Problem{p}
+	}
 	if len(problems) > 0 {
 		c.headerBad = true
 		c.sheet.Problems = append(c.sheet.Problems, problems...)
 	}
+}
+
+// hiddenDelimiter recognises a header row whose column names all sit in
+// one cell, separated by a character that is not the file's delimiter,
+// and returns one problem naming that character instead of a missing
+// column problem for each required column.
+func (c *collector) hiddenDelimiter(line int, record []string) (Problem, bool) {
+	cell, ok := onlyCell(record)
+	if !ok {
+		return Problem{}, false
+	}
+	isColumn := func(s string) bool {
+		_, known := headerLookup[normaliseHeader(s)]
+		return known
+	}
+	r, ok := sniff.HiddenDelimiter(cell, isColumn)
+	if !ok {
+		return Problem{}, false
+	}
+
+	p := Problem{Line: line, Value: clip(cell), Code: CodeUnknownDelimiter}
+	name := sniff.DelimiterName(r)
+	if c.sheet.Format == "xlsx" {
+		p.Message = fmt.Sprintf("The header row has every column name in its first cell, separated by %s. Put each column in its own cell (in Excel: Data > Text to Columns, with %s as the delimiter), then upload the file again.", name, name)
+	} else {
+		p.Message = fmt.Sprintf("The header row seems to use %s between columns, so the whole row reads as one column. Save the file as CSV with commas between columns (in Excel: Save As \"CSV UTF-8 (Comma delimited)\"), then upload it again. Commas, semicolons, tabs and vertical bars (|) are read as delimiters.", name)
+	}
+	return p, true
+}
+
+// onlyCell returns the one non-blank cell of a record.
+func onlyCell(record []string) (string, bool) {
+	cell, n := "", 0
+	for _, v := range record {
+		if trimCell(v) != "" {
+			cell = trimCell(v)
+			n++
+		}
+	}
+	return cell, n == 1
 }
 
 // addRow validates one student row. It records every problem of the row
@@ -193,8 +252,7 @@ func (c *collector) checkStudentID(row *Row) bool {
 		p.Message = fmt.Sprintf("The %s cell is empty. Enter the student's ID, or delete the row to leave the student out.", h.label(colStudentID))
 	case !c.opt.StudentIDPattern.MatchString(id):
 		p.Code = CodeMalformedID
-		p.Message = fmt.Sprintf("Student ID %q does not have the form of a student ID (it must match %s). Correct the ID, or delete the row to leave the student out.",
-			p.Value, c.opt.StudentIDPattern)
+		p.Message = c.malformedIDMessage(id)
 		if isDigits(id) {
 			c.idWidths[len(id)]++
 		}
@@ -204,6 +262,47 @@ func (c *collector) checkStudentID(row *Row) bool {
 	}
 	c.problem(p)
 	return false
+}
+
+// malformedIDMessage explains in words why id is not a student id, and
+// how to get the real id back when a spreadsheet turned it into a number
+// in scientific notation.
+func (c *collector) malformedIDMessage(id string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Student ID %q is not valid", clip(id))
+	scientific := sniff.ScientificNotation(id)
+	if c.opt.StudentIDPattern == defaultStudentIDPattern && !scientific {
+		b.WriteString(" because " + defaultRuleBreach(id))
+	}
+	if c.opt.StudentIDRule != "" {
+		b.WriteString(": a student ID is " + c.opt.StudentIDRule)
+	}
+	b.WriteString(". ")
+
+	if scientific {
+		fmt.Fprintf(&b, "A spreadsheet turned the ID into a number and shows it in scientific notation, which loses digits. Format the %s column as Text, type the IDs again (or paste them from the student register), and upload the file again.",
+			c.header.label(colStudentID))
+	} else {
+		b.WriteString("Correct the ID, or delete the row to leave the student out.")
+	}
+	return b.String()
+}
+
+// defaultRuleBreach describes how id breaks the default rule of 4 to 20 ASCII
+// letters or digits.
+func defaultRuleBreach(id string) string {
+	for _, r := range id {
+		if r > unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			if unicode.IsSpace(r) {
+				return "it contains a space"
+			}
+			return fmt.Sprintf("it contains %q", r)
+		}
+	}
+	if n := len(id); n < minIDLen {
+		return fmt.Sprintf("it has only %d characters", n)
+	}
+	return fmt.Sprintf("it has %d characters", len(id))
 }
 
 func (c *collector) checkSessions(row *Row, record []string) {
@@ -314,10 +413,13 @@ func (c *collector) finish() {
 				c.opt.MaxRows, c.opt.MaxRows),
 		}}
 		return
-	case !c.seenHeader:
-		c.problem(Problem{Code: CodeEmptyFile, Message: "The file is empty. Fill in the attendance template: a header row, then one row per student, and upload it again."})
 	case c.headerBad:
 		c.sheet.Rows = nil
+	case c.malformedCSV:
+		// The lines the reader could not read may be the student rows, so
+		// the file is not called empty.
+	case !c.seenHeader:
+		c.problem(Problem{Code: CodeEmptyFile, Message: "The file is empty. Fill in the attendance template: a header row, then one row per student, and upload it again."})
 	case c.dataRows == 0:
 		c.problem(Problem{Code: CodeEmptyFile, Message: "The file has a header row but no student rows. Add one row per student who took part and upload it again."})
 	}

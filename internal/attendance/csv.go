@@ -7,33 +7,25 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/laurel-badges/laurel/internal/sniff"
 )
 
-var (
-	utf8BOM    = []byte{0xEF, 0xBB, 0xBF}
-	utf16LEBOM = []byte{0xFF, 0xFE}
-	utf16BEBOM = []byte{0xFE, 0xFF}
-)
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // parseCSV reads a delimited text file. The input must be UTF-8, and it is
 // never re-encoded, because guessing a legacy encoding would garble names.
 func parseCSV(data []byte, opt Options) (*Sheet, error) {
 	sheet := &Sheet{Format: "csv"}
-	if bytes.HasPrefix(data, utf16LEBOM) || bytes.HasPrefix(data, utf16BEBOM) {
-		sheet.Problems = []Problem{{
-			Code:    CodeInvalidEncoding,
-			Message: "The file is UTF-16 text (Excel's \"Unicode Text\"). In Excel choose Save As \"CSV UTF-8 (Comma delimited)\", then upload the file again.",
-		}}
-		return sheet, nil
-	}
 	data = bytes.TrimPrefix(data, utf8BOM)
+	data = sniff.NormaliseLineBreaks(data)
 
 	// A first line "sep=;" is Excel's way of naming the delimiter. The line
 	// is not part of the table, and Excel does not show it as a row, so line
 	// numbers start after it.
 	delimiter, data, found := cutSepLine(data)
 	if !found {
-		delimiter = detectDelimiter(data)
+		delimiter = sniff.Delimiter(sniff.FirstLine(data))
 	}
 	sheet.Delimiter = string(delimiter)
 
@@ -66,48 +58,6 @@ func validDelimiter(r rune) bool {
 	return r != utf8.RuneError && r != '"' && r != '\r' && r != '\n'
 }
 
-// detectDelimiter picks comma, semicolon or tab, whichever occurs most often
-// outside quotes in the first non-blank line. Comma wins ties and files
-// with a single column, because RFC 4180 makes it the standard delimiter.
-func detectDelimiter(data []byte) rune {
-	line := firstNonBlankLine(data)
-
-	var commas, semicolons, tabs int
-	quoted := false
-	for _, b := range line {
-		switch {
-		case b == '"':
-			quoted = !quoted
-		case quoted:
-		case b == ',':
-			commas++
-		case b == ';':
-			semicolons++
-		case b == '\t':
-			tabs++
-		}
-	}
-
-	switch {
-	case semicolons > commas && semicolons >= tabs:
-		return ';'
-	case tabs > commas && tabs > semicolons:
-		return '\t'
-	}
-	return ','
-}
-
-func firstNonBlankLine(data []byte) []byte {
-	for len(data) > 0 {
-		var line []byte
-		line, data, _ = bytes.Cut(data, []byte{'\n'})
-		if len(bytes.TrimSpace(line)) > 0 {
-			return line
-		}
-	}
-	return nil
-}
-
 // readCSVRecords feeds every record to the collector. Quote errors become
 // malformed_csv problems and reading goes on with the next line, so that
 // one stray quote does not hide the problems after it.
@@ -123,8 +73,8 @@ func readCSVRecords(data []byte, delimiter rune, c *collector) error {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			if problem, ok := csvProblem(err); ok {
-				c.problem(problem)
+			if problem, ok := csvProblem(err, data); ok {
+				c.malformed(problem)
 				continue
 			}
 			return fmt.Errorf("read csv: %w", err)
@@ -136,16 +86,56 @@ func readCSVRecords(data []byte, delimiter rune, c *collector) error {
 	return nil
 }
 
-// csvProblem turns a csv.ParseError into a malformed_csv problem.
-func csvProblem(err error) (Problem, bool) {
+// csvProblem turns a csv.ParseError into a malformed_csv problem that
+// names where the quotes went wrong and the fix. data is the text the
+// reader read, which separates a cell left open from a stray quote.
+func csvProblem(err error, data []byte) (Problem, bool) {
 	var parseErr *csv.ParseError
 	if !errors.As(err, &parseErr) {
 		return Problem{}, false
 	}
-	return Problem{
-		Line: parseErr.StartLine,
-		Code: CodeMalformedCSV,
-		Message: fmt.Sprintf("The file is not valid CSV from line %d to line %d: %v. Put quotes only around whole cells and double any quote inside a quoted cell (\"\"), or save the file again from the spreadsheet program.",
-			parseErr.StartLine, parseErr.Line, parseErr.Err),
-	}, true
+
+	const fix = "Write a quote inside a quoted cell as two quotes (\"\"), or save the file again from the spreadsheet program."
+	start, end := parseErr.StartLine, parseErr.Line
+	var msg string
+	switch {
+	case errors.Is(parseErr.Err, csv.ErrBareQuote):
+		msg = fmt.Sprintf("Line %d has a quote (\") inside a cell that does not start with one, so the line cannot be read. Remove the quote, or put the whole cell in quotes and write the quote inside it as two quotes (\"\").", end)
+	case errors.Is(parseErr.Err, csv.ErrQuote) && unclosedQuote(data, start, end):
+		msg = fmt.Sprintf("A quoted cell starts on line %d and is never closed, so lines %d to %d read as one cell. Add the missing closing quote (\") or remove the opening one, or save the file again from the spreadsheet program.",
+			start, start, end)
+	case errors.Is(parseErr.Err, csv.ErrQuote) && start == end:
+		msg = fmt.Sprintf("Line %d has a quoted cell with a quote inside it that is not doubled, or with text after its closing quote, so the line cannot be read. %s", end, fix)
+	case errors.Is(parseErr.Err, csv.ErrQuote):
+		msg = fmt.Sprintf("The quoted cell that starts on line %d has a quote inside it that is not doubled, or text after its closing quote, on line %d, so lines %d to %d cannot be read. %s",
+			start, end, start, end, fix)
+	default:
+		msg = fmt.Sprintf("The file is not valid CSV from line %d to line %d: %v. %s", start, end, parseErr.Err, fix)
+	}
+	return Problem{Line: start, Code: CodeMalformedCSV, Message: msg}, true
+}
+
+// unclosedQuote reports whether a quote error on line end comes from a
+// quoted cell, starting on line start, that the file never closes. That is
+// so when the error is on the last line and the text from line start on
+// has an odd number of quotes. Only an error on the last line is checked,
+// so that a file with a stray quote on every line is not scanned once per
+// line.
+func unclosedQuote(data []byte, start, end int) bool {
+	lastLine := bytes.Count(data, []byte{'\n'})
+	if !bytes.HasSuffix(data, []byte{'\n'}) {
+		lastLine++
+	}
+	if end < lastLine {
+		return false
+	}
+
+	for range start - 1 {
+		_, rest, found := bytes.Cut(data, []byte{'\n'})
+		if !found {
+			return false
+		}
+		data = rest
+	}
+	return bytes.Count(data, []byte{'"'})%2 == 1
 }

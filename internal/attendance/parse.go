@@ -1,11 +1,12 @@
 package attendance
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/laurel-badges/laurel/internal/sniff"
 )
 
 // Row is one valid student row of an attendance file.
@@ -69,6 +70,7 @@ const (
 	CodeFileTooLarge         = "file_too_large"
 	CodeUnreadableFile       = "unreadable_file"
 	CodeLostLeadingZeros     = "lost_leading_zeros"
+	CodeUnknownDelimiter     = "unknown_delimiter"
 )
 
 // Sheet is the result of parsing one attendance file.
@@ -94,6 +96,10 @@ type Options struct {
 	// StudentIDPattern is the pattern every student id must match, by
 	// default ^[A-Za-z0-9]{4,20}$.
 	StudentIDPattern *regexp.Regexp
+	// StudentIDRule describes StudentIDPattern in words for organisers,
+	// who never see the pattern itself: by default "4 to 20 letters (A to
+	// Z) or digits". With a custom pattern and no rule, messages give none.
+	StudentIDRule string
 	// MaxRows is the maximum number of non-blank data rows. Default 200000.
 	MaxRows int
 }
@@ -101,11 +107,22 @@ type Options struct {
 // DefaultMaxRows is the row limit when Options.MaxRows is 0 or negative.
 const DefaultMaxRows = 200000
 
+// The default student id rule, as a pattern and in words. minIDLen and
+// maxIDLen are its bounds.
 var defaultStudentIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{4,20}$`)
+
+const (
+	defaultStudentIDRule = "4 to 20 letters (A to Z) or digits"
+	minIDLen             = 4
+	maxIDLen             = 20
+)
 
 func (o Options) withDefaults() Options {
 	if o.StudentIDPattern == nil {
 		o.StudentIDPattern = defaultStudentIDPattern
+		if o.StudentIDRule == "" {
+			o.StudentIDRule = defaultStudentIDRule
+		}
 	}
 	if o.MaxRows <= 0 {
 		o.MaxRows = DefaultMaxRows
@@ -113,33 +130,59 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Magic numbers at the start of the file: every XLSX is a zip archive, and
-// legacy .xls files and password-protected XLSX files are OLE2 compound files.
-var (
-	zipMagic      = []byte("PK\x03\x04")
-	emptyZipMagic = []byte("PK\x05\x06")
-	oleMagic      = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-)
-
-// Parse reads an attendance file. Content that is a zip archive is read as
-// XLSX whatever its name. Otherwise a name ending in .xlsx, .xlsm, .xls or
-// .ods gives an unreadable_file problem, and anything else is read as CSV.
-// Every finding about the file is returned as a Problem. The error is
-// non-nil only when the reader itself fails, for example when it cannot
-// create a temporary file for a large worksheet.
+// Parse reads an attendance file. The content decides the format, whatever
+// the name. An XLSX workbook is read as one. Another format that sniff
+// recognises, such as a PDF, an image, a Word document or a legacy .xls,
+// gives an unreadable_file problem naming it. Anything else is read as CSV
+// unless its name ends in .xlsx, .xlsm, .xls or .ods. Every finding about
+// the file is returned as a Problem. The error is non-nil only when the
+// reader itself fails, for example when it cannot create a temporary file
+// for a large worksheet.
 func Parse(filename string, data []byte, opt Options) (*Sheet, error) {
 	opt = opt.withDefaults()
 	ext := strings.ToLower(filepath.Ext(filename))
 
-	switch {
-	case bytes.HasPrefix(data, zipMagic), bytes.HasPrefix(data, emptyZipMagic):
-		return parseXLSX(data, opt)
-	case bytes.HasPrefix(data, oleMagic):
-		return unreadable("xlsx", "The file is a legacy .xls workbook or a password-protected workbook. Remove any password and save it as .xlsx (Excel Workbook) or as CSV UTF-8, then upload it again."), nil
+	switch format := sniff.Detect(data); {
+	case format.IsZIP():
+		return parseXLSX(data, format, opt)
+	case format == sniff.UTF16:
+		return &Sheet{Format: "csv", Problems: []Problem{{
+			Code:    CodeInvalidEncoding,
+			Message: "The file is UTF-16 text (Excel's \"Unicode Text\"). In Excel choose Save As \"CSV UTF-8 (Comma delimited)\", then upload the file again.",
+		}}}, nil
+	case format != sniff.Unknown:
+		return wrongFormat(format), nil
 	case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || ext == ".ods":
 		return unreadable("xlsx", fmt.Sprintf("The file %q is not a valid Excel workbook. Save it again as .xlsx (Excel Workbook) or as CSV UTF-8, then upload it again.", filename)), nil
 	}
 	return parseCSV(data, opt)
+}
+
+// wrongFormat reports a file that is not CSV text or an XLSX workbook,
+// naming what it is and how to get a file Parse reads.
+func wrongFormat(format sniff.Format) *Sheet {
+	const convert = "save it as .xlsx (Excel Workbook) or as CSV UTF-8, then upload it again."
+	switch format {
+	case sniff.XLS:
+		return unreadable("xlsx", "The file is an Excel 97-2003 workbook (.xls), which cannot be read here. Open it in Excel or LibreOffice and "+convert)
+	case sniff.EncryptedOffice:
+		return unreadable("xlsx", "The file is a password-protected workbook, which cannot be read without its password. Open it in Excel, remove the password and "+convert)
+	case sniff.CompoundFile:
+		return unreadable("xlsx", "The file is an Office 97-2003 file, such as a legacy .xls workbook. Open it in Excel or LibreOffice and "+convert)
+	case sniff.ODS:
+		return unreadable("xlsx", "The file is an OpenDocument spreadsheet (.ods). In LibreOffice choose File > Save As with the type Excel 2007-365 (.xlsx) or Text CSV, then upload that file.")
+	}
+
+	fix := "Fill in the attendance template from the activity's page and upload it as .xlsx or .csv."
+	switch format {
+	case sniff.PDF, sniff.PNG, sniff.JPEG, sniff.GIF, sniff.WebP, sniff.HEIC, sniff.TIFF:
+		return unreadable("csv", fmt.Sprintf("The file is %s, not a spreadsheet, and a photo, scan or PDF of a register cannot be read. %s", format.Description(), fix))
+	case sniff.RTF:
+		return unreadable("csv", fmt.Sprintf("The file is %s, not a spreadsheet. %s", format.Description(), fix))
+	case sniff.Binary:
+		return unreadable("csv", "The file is neither text nor a spreadsheet. "+fix)
+	}
+	return unreadable("xlsx", fmt.Sprintf("The file is %s, not a spreadsheet. %s", format.Description(), fix))
 }
 
 func unreadable(format, message string) *Sheet {

@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/laurel-badges/laurel/internal/sniff"
 )
 
 // Limits on an XLSX archive, checked against its central directory before
@@ -34,10 +36,16 @@ const (
 
 // parseXLSX reads the first worksheet of a workbook. Cells are read as
 // displayed, so a number 123 with number format 00000 gives "00123".
-func parseXLSX(data []byte, opt Options) (*Sheet, error) {
+// format is what sniff.Detect found: every ZIP archive passes the size
+// limits before a part name decides that it is a Word document or
+// another archive rather than a workbook.
+func parseXLSX(data []byte, format sniff.Format, opt Options) (*Sheet, error) {
 	needsTempDir, problem := checkZip(data)
 	if problem != nil {
 		return &Sheet{Format: "xlsx", Problems: []Problem{*problem}}, nil
+	}
+	if format != sniff.XLSX {
+		return wrongFormat(format), nil
 	}
 
 	options := excelize.Options{UnzipSizeLimit: maxUnzippedSize, UnzipXMLSizeLimit: maxInMemoryXML}

@@ -7,13 +7,18 @@
 // another site when a browser opens the image directly. Scripts, event
 // handlers, animations, foreignObject, external and javascript:
 // references are removed, and DOCTYPE and entity declarations are
-// rejected.
+// rejected. The sanitized SVG must then draw with package svgraster, so
+// that every stored SVG also has a PNG version. An SVG that uses text or
+// an effect the renderer does not draw is rejected with the fix.
 package badgeimage
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"image/png"
 
+	"github.com/laurel-badges/laurel/internal/svgraster"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -47,7 +52,7 @@ var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 // Check returns the image to store for an uploaded file, and for an SVG
 // a description of each part that was removed. The type follows from the
 // content, not from the file name or the browser's content type.
-func Check(data []byte, limits Limits) (issuer.Image, []string, error) {
+func Check(ctx context.Context, data []byte, limits Limits) (issuer.Image, []string, error) {
 	limits = limits.withDefaults()
 	if len(data) == 0 {
 		return issuer.Image{}, nil, invalidf("the file is empty; upload a PNG or SVG image")
@@ -66,6 +71,9 @@ func Check(data []byte, limits Limits) (issuer.Image, []string, error) {
 	if looksLikeXML(data) {
 		clean, removed, err := SanitizeSVG(data)
 		if err != nil {
+			return issuer.Image{}, nil, err
+		}
+		if err := checkDrawable(ctx, clean); err != nil {
 			return issuer.Image{}, nil, err
 		}
 		return issuer.Image{ContentType: "image/svg+xml", Data: clean}, removed, nil
@@ -99,4 +107,22 @@ func looksLikeXML(data []byte) bool {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	data = bytes.TrimLeft(data, " \t\r\n")
 	return len(data) > 0 && data[0] == '<'
+}
+
+// checkDrawable draws a sanitized SVG as the PNG version of the badge
+// will be drawn, and turns a failure into a message for the admin.
+func checkDrawable(ctx context.Context, svg []byte) error {
+	_, err := svgraster.Render(ctx, svg, svgraster.DefaultSize)
+	var unsupported *svgraster.UnsupportedError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &unsupported):
+		return invalidf("the SVG uses %s, which Laurel cannot draw for the badge's PNG version; %s, or upload the badge as a PNG image", unsupported.Feature, unsupported.Fix)
+	case errors.Is(err, svgraster.ErrTooComplex):
+		return invalidf("the SVG is too complex to draw as a PNG version; simplify the drawing (fewer shapes and layers), or upload the badge as a PNG image")
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return invalidf("the SVG cannot be drawn as a PNG version (%v); save it again from the drawing program, or upload the badge as a PNG image", err)
 }

@@ -2,6 +2,7 @@ package badgeimage
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"image"
@@ -46,7 +47,7 @@ func TestCheckPNG(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			img, removed, err := Check(tt.data, tt.limits)
+			img, removed, err := Check(context.Background(), tt.data, tt.limits)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("Check: %v", err)
@@ -229,7 +230,7 @@ func TestSanitizeSVGRejects(t *testing.T) {
 
 func TestCheckSVG(t *testing.T) {
 	in := "\xEF\xBB\xBF\n  " + svgDoc(`<script>x</script><circle r="1"/>`)
-	img, removed, err := Check([]byte(in), Limits{})
+	img, removed, err := Check(context.Background(), []byte(in), Limits{})
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
@@ -243,11 +244,52 @@ func TestCheckSVG(t *testing.T) {
 		t.Errorf("removed = %q", removed)
 	}
 
-	// The default badge images of the catalogue pass unchanged in meaning.
+	// The default badge images of the catalogue pass the sanitizer
+	// unchanged in meaning, but their text cannot be drawn as PNG from an
+	// upload: Laurel draws them itself, with its fonts.
 	def := issuer.DefaultBadgeImage("IPC", `Informed & "professionally" competent`)
-	_, removed, err = Check(def.Data, Limits{})
+	_, removed, err = SanitizeSVG(def.Data)
 	if err != nil || len(removed) != 0 {
-		t.Errorf("Check(default badge) removed %q, error %v; want nothing removed", removed, err)
+		t.Errorf("SanitizeSVG(default badge) removed %q, error %v; want nothing removed", removed, err)
+	}
+	if _, _, err := Check(context.Background(), def.Data, Limits{}); err == nil || !strings.Contains(err.Error(), "<text>") {
+		t.Errorf("Check(default badge) error %v, want one about <text>", err)
+	}
+}
+
+// TestCheckSVGMustDraw checks that every SVG the catalogue accepts draws
+// as PNG, and that one that cannot is rejected with the fix.
+func TestCheckSVGMustDraw(t *testing.T) {
+	tests := []struct {
+		name, body, wantErr string
+	}{
+		{"shapes and gradient", `<defs><linearGradient id="g"><stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs><circle cx="5" cy="5" r="4" fill="url(#g)"/>`, ""},
+		{"script removed, rest drawn", `<script>x</script><rect width="9" height="9"/>`, ""},
+		{"text", `<text x="1" y="5">IPC</text>`, "the SVG uses <text>, which Laurel cannot draw for the badge's PNG version; convert the text to paths in the drawing program"},
+		{"clip path", `<clipPath id="c"><rect width="5" height="5"/></clipPath><rect width="9" height="9" clip-path="url(#c)"/>`, "uses the clip-path property on <rect>, which Laurel cannot draw for the badge's PNG version; remove the effect in the drawing program, or upload the badge as a PNG image"},
+		{"embedded image", `<image href="data:image/png;base64,iVBORw0KGgo=" width="9" height="9"/>`, "upload the badge as a PNG image"},
+		{"filter", `<filter id="f"><feGaussianBlur stdDeviation="1"/></filter><g filter="url(#f)"><rect width="9" height="9"/></g>`, "uses the filter property"},
+		{"too complex", `<defs><g id="a">` + strings.Repeat(`<rect width="10" height="10"/>`, 400) + `</g></defs>` + strings.Repeat(`<use href="#a"/>`, 400), "too complex to draw"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img, _, err := Check(context.Background(), []byte(svgDoc(tt.body)), Limits{})
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Check: %v", err)
+				}
+				if img.ContentType != "image/svg+xml" {
+					t.Errorf("content type %q, want image/svg+xml", img.ContentType)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Check error = %v, want one containing %q", err, tt.wantErr)
+			}
+			if !errors.Is(err, issuer.ErrInvalid) {
+				t.Errorf("Check error %v does not match issuer.ErrInvalid", err)
+			}
+		})
 	}
 }
 

@@ -31,6 +31,7 @@ type Transcript struct {
 type TranscriptGroup struct {
 	Badge       string
 	Description string
+	Image       []byte // PNG or JPEG image of the badge; optional
 	Awards      []TranscriptAward
 }
 
@@ -70,8 +71,8 @@ func WriteTranscript(w io.Writer, chain *fonts.Chain, tr *Transcript) error {
 
 	tw.newPage()
 	tw.drawIntro(qr)
-	for _, g := range tr.Groups {
-		tw.drawGroup(g)
+	for i, g := range tr.Groups {
+		tw.drawGroup(i, g)
 	}
 	if len(tr.Groups) == 0 {
 		t.setFont(false, 11)
@@ -154,18 +155,33 @@ func (tw *transcriptWriter) drawIntro(qr *artefact.QR) {
 	tw.y += 4
 }
 
-func (tw *transcriptWriter) drawGroup(g TranscriptGroup) {
+// badgeIconSize is the width and height of a badge image beside its
+// name, in millimetres.
+const badgeIconSize = 12.0
+
+func (tw *transcriptWriter) drawGroup(index int, g TranscriptGroup) {
 	tw.need(24)
+	left := margin
+	if len(g.Image) > 0 {
+		drawImage(tw.pdf, "badge-"+strconv.Itoa(index), g.Image, margin, tw.y+4, badgeIconSize, badgeIconSize)
+		left += badgeIconSize + 3
+	}
+	top := tw.y
+
 	tw.pdf.SetTextColor(29, 78, 137)
 	tw.t.setFont(true, 12)
 	tw.y += 9
-	tw.t.draw(margin, tw.y, g.Badge)
+	tw.t.draw(left, tw.y, g.Badge)
 
 	tw.pdf.SetTextColor(60, 60, 60)
 	tw.t.setFont(false, 9)
-	for _, line := range limitLines(tw.t.wrap(g.Description, portraitWidth-2*margin), 2) {
+	for _, line := range limitLines(tw.t.wrap(g.Description, portraitWidth-margin-left), 2) {
 		tw.y += 4.5
-		tw.t.draw(margin, tw.y, line)
+		tw.t.draw(left, tw.y, line)
+	}
+	if len(g.Image) > 0 {
+		// The awards start below the image.
+		tw.y = max(tw.y, top+4+badgeIconSize-2)
 	}
 	for _, a := range g.Awards {
 		tw.drawAward(a)

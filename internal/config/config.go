@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	netmail "net/mail"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/laurel-badges/laurel/internal/fonts"
 
 	"github.com/laurel-badges/laurel/internal/mail"
+	"github.com/laurel-badges/laurel/keys"
 )
 
 // Config is the effective configuration of one laurel command.
@@ -40,6 +42,13 @@ type Config struct {
 	VerifyRateLimit string
 	VerifyPerMinute int
 
+	// TrustedProxies lists, as written, the reverse proxies whose
+	// X-Forwarded-For header names the client, as IP addresses and CIDR
+	// ranges separated by commas. TrustedProxyPrefixes is the parsed list.
+	// Empty means no proxy is trusted.
+	TrustedProxies       string
+	TrustedProxyPrefixes []netip.Prefix
+
 	// FontDir is the folder of the TrueType fonts that certificates and
 	// PNG badge images are drawn with.
 	FontDir string
@@ -52,6 +61,10 @@ type Config struct {
 	SMTPPasswordFile string // file holding the SMTP password, which replaces the URL's
 	MailFrom         string // From address of every message
 	AdvisorEmail     string // learning advisor's address for upload copies; empty means the issuer profile's email
+
+	// databaseURLDerived records that Validate filled DatabaseURL from
+	// DataDir, so that Write marks the value as derived.
+	databaseURLDerived bool
 }
 
 // setting describes one option once, so that the flag, the environment
@@ -63,6 +76,21 @@ type setting struct {
 	field func(*Config) *string
 	hide  bool // secret: redacted when printed
 }
+
+// derivedSettings gives, for each setting whose default comes from another
+// setting, that setting's flag name and the effective value when the
+// setting itself is empty.
+var derivedSettings = map[string]struct {
+	from  string
+	value func(*Config) string
+}{
+	"database-url":    {"data-dir", func(c *Config) string { return filepath.Join(c.DataDir, DatabaseFileName) }},
+	"master-key-file": {"data-dir", (*Config).MasterKeyPath},
+}
+
+// DatabaseFileName is the SQLite file in the data folder used when no
+// database URL is given.
+const DatabaseFileName = "laurel.db"
 
 // defaultVerifyRateLimit matches the hosted verifier's built-in limit.
 const defaultVerifyRateLimit = "30"
@@ -77,6 +105,7 @@ var settings = []setting{
 	{"log-format", "log format: text or json", "text", func(c *Config) *string { return &c.LogFormat }, false},
 	{"log-level", "log level: debug, info, warn or error", "info", func(c *Config) *string { return &c.LogLevel }, false},
 	{"verify-rate-limit", "verifications per minute that one client address may request from /verify and /api/v1/verify; 0 turns the limit off, for load tests only", defaultVerifyRateLimit, func(c *Config) *string { return &c.VerifyRateLimit }, false},
+	{"trusted-proxies", "reverse proxies whose X-Forwarded-For header names the client, as IP addresses or CIDR ranges separated by commas, such as 10.0.0.0/8,192.0.2.10; empty trusts none, and the direct peer is the client", "", func(c *Config) *string { return &c.TrustedProxies }, false},
 	{"promotion-remark-file", "file with the Go text/template of the promotion remark shown to organisers; empty means the built-in wording", "", func(c *Config) *string { return &c.PromotionRemarkFile }, false},
 	{"font-dir", "folder of the TrueType fonts for PDF certificates and PNG badges, as the Debian packages fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback and fonts-nanum install them", fonts.DefaultDir, func(c *Config) *string { return &c.FontDir }, false},
 	{"linkedin-organization-id", "numeric LinkedIn company id of the institution for \"Add to profile\" links; empty means the institution's name is sent", "", func(c *Config) *string { return &c.LinkedInOrganizationID }, false},
@@ -90,6 +119,17 @@ var settings = []setting{
 // EnvName returns the environment variable of a flag name.
 func EnvName(flagName string) string {
 	return "LAUREL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// IsSetting reports whether a flag name belongs to a setting that Register
+// adds, rather than to one command.
+func IsSetting(flagName string) bool {
+	for _, s := range settings {
+		if s.name == flagName {
+			return true
+		}
+	}
+	return false
 }
 
 // Register adds every setting as a flag of fs, with defaults taken from the
@@ -115,7 +155,8 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("--data-dir is empty; give a folder such as ./laurel-data"))
 	}
 	if c.DatabaseURL == "" {
-		c.DatabaseURL = filepath.Join(c.DataDir, "laurel.db")
+		c.DatabaseURL = filepath.Join(c.DataDir, DatabaseFileName)
+		c.databaseURLDerived = true
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("--base-url %q: want an absolute URL such as https://badges.example.edu", c.BaseURL))
@@ -152,6 +193,9 @@ func (c *Config) Validate() error {
 	default:
 		c.VerifyPerMinute = perMinute
 	}
+	if c.TrustedProxyPrefixes, err = ParseTrustedProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies: %w", err))
+	}
 	if c.LinkedInOrganizationID != "" && strings.Trim(c.LinkedInOrganizationID, "0123456789") != "" {
 		errs = append(errs, fmt.Errorf("--linkedin-organization-id %q: use the number from the company page's admin URL, such as 1337", c.LinkedInOrganizationID))
 	}
@@ -163,11 +207,60 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// ParseTrustedProxies reads a comma-separated list of IP addresses and
+// CIDR ranges. An address stands for itself alone, and a range is masked
+// to its network, so 10.1.2.3/8 means 10.0.0.0/8. Empty entries are
+// skipped.
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for entry := range strings.SplitSeq(list, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		if strings.Contains(entry, "/") {
+			p, err := netip.ParsePrefix(entry)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a CIDR range; write one such as 10.0.0.0/8 or fd00::/8", entry)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		addr, err := netip.ParseAddr(entry)
+		if err != nil || addr.Zone() != "" {
+			return nil, fmt.Errorf("%q is not an IP address; write one such as 192.0.2.10 or 2001:db8::10", entry)
+		}
+		addr = addr.Unmap()
+		out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+	}
+	return out, nil
+}
+
+// MasterKeyPath returns the master key file in use: MasterKeyFile, or the
+// file master.key in the data folder when MasterKeyFile is empty.
+func (c *Config) MasterKeyPath() string {
+	if c.MasterKeyFile != "" {
+		return c.MasterKeyFile
+	}
+	return filepath.Join(c.DataDir, keys.MasterKeyFileName)
+}
+
 // Write prints the effective configuration, one LAUREL_ variable a line,
-// with passwords in the database URL redacted.
+// with passwords in URLs redacted. A setting left empty whose default comes
+// from another setting is printed with its effective value, after a
+// comment line that names the setting it derives from. Comments on lines
+// of their own keep the output usable as a shell or systemd environment
+// file.
 func (c *Config) Write(w io.Writer) error {
 	for _, s := range settings {
 		v := *s.field(c)
+		d, derivable := derivedSettings[s.name]
+		if derivable && (v == "" || s.name == "database-url" && c.databaseURLDerived) {
+			v = d.value(c)
+			if _, err := fmt.Fprintf(w, "# derived from %s:\n", EnvName(d.from)); err != nil {
+				return err
+			}
+		}
 		if s.hide {
 			v = RedactURL(v)
 		}

@@ -51,6 +51,8 @@ func TestValidate(t *testing.T) {
 		{"rate limit not a number", func(c *Config) { c.VerifyRateLimit = "thirty" }, "--verify-rate-limit"},
 		{"negative rate limit", func(c *Config) { c.VerifyRateLimit = "-5" }, "--verify-rate-limit"},
 		{"LinkedIn id", func(c *Config) { c.LinkedInOrganizationID = "1337" }, ""},
+		{"trusted proxies", func(c *Config) { c.TrustedProxies = "10.0.0.0/8, 192.0.2.10" }, ""},
+		{"trusted proxy not an address", func(c *Config) { c.TrustedProxies = "10.0.0.0/8,proxy.example.edu" }, `--trusted-proxies: "proxy.example.edu" is not an IP address`},
 		{"LinkedIn name as id", func(c *Config) { c.LinkedInOrganizationID = "example-university" }, "--linkedin-organization-id"},
 
 		{"smtp url without from", func(c *Config) { c.SMTPURL = "smtp://mail.example.edu" }, "LAUREL_MAIL_FROM is missing"},
@@ -155,5 +157,103 @@ func TestWriteRedactsSMTPPassword(t *testing.T) {
 	}
 	if !strings.Contains(out, "LAUREL_SMTP_URL=smtps://badges:redacted@smtp.example.edu:465") {
 		t.Errorf("redacted SMTP URL missing:\n%s", out)
+	}
+}
+
+func TestParseTrustedProxies(t *testing.T) {
+	tests := []struct {
+		list    string
+		want    []string
+		wantErr string
+	}{
+		{"", nil, ""},
+		{" , ", nil, ""},
+		{"10.0.0.0/8", []string{"10.0.0.0/8"}, ""},
+		{"10.1.2.3/8", []string{"10.0.0.0/8"}, ""},
+		{"192.0.2.10, 2001:db8::/32", []string{"192.0.2.10/32", "2001:db8::/32"}, ""},
+		{"::ffff:192.0.2.10", []string{"192.0.2.10/32"}, ""},
+		{"2001:db8::1", []string{"2001:db8::1/128"}, ""},
+		{"10.0.0.0/33", nil, `"10.0.0.0/33" is not a CIDR range`},
+		{"192.0.2.300", nil, `"192.0.2.300" is not an IP address`},
+		{"fe80::1%eth0", nil, `"fe80::1%eth0" is not an IP address`},
+		{"proxy.example.edu", nil, `"proxy.example.edu" is not an IP address`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.list, func(t *testing.T) {
+			got, err := ParseTrustedProxies(tt.list)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want one containing %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("error = %v", err)
+			}
+			var gotText []string
+			for _, p := range got {
+				gotText = append(gotText, p.String())
+			}
+			if strings.Join(gotText, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("got %v, want %v", gotText, tt.want)
+			}
+		})
+	}
+}
+
+func TestWriteShowsDerivedValues(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    []string
+		notWant []string
+	}{
+		{
+			name: "defaults from the data folder",
+			env:  map[string]string{"LAUREL_DATA_DIR": "/srv/laurel"},
+			want: []string{
+				"# derived from LAUREL_DATA_DIR:\nLAUREL_DATABASE_URL=/srv/laurel/laurel.db\n",
+				"# derived from LAUREL_DATA_DIR:\nLAUREL_MASTER_KEY_FILE=/srv/laurel/master.key\n",
+			},
+			notWant: []string{"LAUREL_MASTER_KEY_FILE=\n"},
+		},
+		{
+			name: "given values",
+			env: map[string]string{
+				"LAUREL_DATA_DIR":        "/srv/laurel",
+				"LAUREL_DATABASE_URL":    "postgres://laurel:s3cret@127.0.0.1:5432/laurel",
+				"LAUREL_MASTER_KEY_FILE": "/etc/laurel/master.key",
+			},
+			want: []string{
+				"\nLAUREL_DATABASE_URL=postgres://laurel:redacted@127.0.0.1:5432/laurel\n",
+				"\nLAUREL_MASTER_KEY_FILE=/etc/laurel/master.key\n",
+			},
+			notWant: []string{"# derived", "s3cret"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Config
+			fs := flag.NewFlagSet("x", flag.ContinueOnError)
+			Register(fs, &c, func(k string) string { return tt.env[k] })
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := c.Write(&b); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			for _, bad := range tt.notWant {
+				if strings.Contains(out, bad) {
+					t.Errorf("output contains %q:\n%s", bad, out)
+				}
+			}
+		})
 	}
 }

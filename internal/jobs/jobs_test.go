@@ -282,6 +282,9 @@ func TestUploadNotifications(t *testing.T) {
 				if !strings.Contains(m.HTML, "#7a0019") || !strings.Contains(m.HTML, `<img src="`+testBase+"/achievements/") {
 					t.Errorf("HTML part to %s lacks the colour or the badge image", s.Email)
 				}
+				if !strings.Contains(m.HTML, `/image.png" alt="`) {
+					t.Errorf("HTML part to %s links the badge image's SVG, which many email clients do not show", s.Email)
+				}
 				if !strings.Contains(m.HTML, "linkedin.com/sharing") || !strings.Contains(m.Text, ".json") {
 					t.Errorf("message to %s lacks the share or download link", s.Email)
 				}

@@ -76,7 +76,9 @@ func (n *Notifier) send(ctx context.Context, m *mail.Message, attrs ...any) erro
 	return nil
 }
 
-// badgeView is one badge in a student's message.
+// badgeView is one badge in a student's message. ImageURL is always the
+// PNG version of the badge image, because many email clients do not show
+// SVG images.
 type badgeView struct {
 	Name, Description string
 	ImageURL          string
@@ -145,7 +147,7 @@ func (n *Notifier) badgeViews(ctx context.Context, awards []*issuer.Award) ([]ba
 		out = append(out, badgeView{
 			Name:        ach.Name,
 			Description: ach.Description,
-			ImageURL:    n.URLs.AchievementImage(ach.ID, imageExt(ach.Image.ContentType)),
+			ImageURL:    n.URLs.AchievementImage(ach.ID, "png"),
 			ViewURL:     credURL,
 			ShareURL:    "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(credURL),
 			DownloadURL: credURL + ".json",
@@ -153,16 +155,6 @@ func (n *Notifier) badgeViews(ctx context.Context, awards []*issuer.Award) ([]ba
 	}
 	sort.Slice(out, func(i, k int) bool { return out[i].Name < out[k].Name })
 	return out, nil
-}
-
-// imageExt returns the extension of the image URL for a content type.
-// NOTE: many email clients do not show SVG images, so an SVG badge may
-// appear only as its alt text.
-func imageExt(contentType string) string {
-	if contentType == "image/png" {
-		return "png"
-	}
-	return "svg"
 }
 
 // studentAddress is the college address, or the personal one of a

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/laurel-badges/laurel/internal/sniff"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -101,8 +102,7 @@ func ReadStudents(filename string, data []byte) ([]*issuer.Student, error) {
 func headerIndex(header []string) (map[string]int, error) {
 	index := map[string]int{}
 	for i, h := range header {
-		key := strings.ToLower(strings.Join(strings.FieldsFunc(clean(h), func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_"))
-		if field, ok := columns[key]; ok {
+		if field, ok := columns[headerKey(h)]; ok {
 			index[field] = i
 		}
 	}
@@ -112,7 +112,37 @@ func headerIndex(header []string) (map[string]int, error) {
 			errs = append(errs, issuer.Invalidf(f, "missing column; the header row must contain %s", strings.Join(required, ", ")))
 		}
 	}
+	if len(errs) > 0 {
+		if r, ok := hiddenDelimiter(header); ok {
+			return index, issuer.Invalidf("file", "the header row seems to use %s between columns, so it reads as one column; save the file as CSV with commas between columns, or as XLSX with one column per cell", sniff.DelimiterName(r))
+		}
+	}
 	return index, errors.Join(errs...)
+}
+
+// hiddenDelimiter finds the character between the column names of a
+// header row that was read as one cell.
+func hiddenDelimiter(header []string) (rune, bool) {
+	cell, cells := "", 0
+	for _, h := range header {
+		if clean(h) != "" {
+			cell = clean(h)
+			cells++
+		}
+	}
+	if cells != 1 {
+		return 0, false
+	}
+	return sniff.HiddenDelimiter(cell, func(s string) bool {
+		_, ok := columns[headerKey(s)]
+		return ok
+	})
+}
+
+// headerKey lower-cases a header cell and joins its words with
+// underscores, so "Student ID" and "student-id" both become "student_id".
+func headerKey(h string) string {
+	return strings.ToLower(strings.Join(strings.FieldsFunc(clean(h), func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_"))
 }
 
 func student(index map[string]int, rec []string) (*issuer.Student, error) {
@@ -142,6 +172,9 @@ func student(index map[string]int, rec []string) (*issuer.Student, error) {
 		issuer.CheckLine("chinese_name", st.ChineseName),
 		issuer.CheckLine("email", st.Email),
 		issuer.CheckLine("programme", st.Programme),
+	}
+	if sniff.ScientificNotation(st.Number) {
+		errs = append(errs, issuer.Invalidf("student_id", "%q is a number in scientific notation: a spreadsheet turned the id into a number and dropped digits; format the student_id column as Text, enter the ids again and save the file", st.Number))
 	}
 	if y := get("year_of_entry"); y != "" {
 		n, err := strconv.Atoi(y)
@@ -186,16 +219,25 @@ func blank(rec []string) bool {
 }
 
 func readRecords(filename string, data []byte) ([][]string, error) {
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+	switch format := sniff.Detect(data); format {
+	case sniff.XLSX:
 		return readXLSX(data)
+	case sniff.Unknown:
+	case sniff.UTF16:
+		return nil, issuer.Invalidf("file", "%s is UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8 or as XLSX", filename)
+	case sniff.DamagedZIP:
+		return nil, issuer.Invalidf("file", "%s is not a readable XLSX workbook (its ZIP structure is damaged); save it again as XLSX or as CSV UTF-8", filename)
+	default:
+		return nil, issuer.Invalidf("file", "%s is %s, not a student register; save the register as XLSX or as CSV UTF-8", filename, format.Description())
 	}
 	if !utf8.Valid(data) {
 		return nil, issuer.Invalidf("file", "%s is not UTF-8 text; save it as CSV UTF-8 or as XLSX", filename)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = sniff.NormaliseLineBreaks(data)
 
 	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma = delimiter(data)
+	r.Comma = sniff.Delimiter(sniff.FirstLine(data))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = false
 	var records [][]string
@@ -204,20 +246,15 @@ func readRecords(filename string, data []byte) ([][]string, error) {
 		if err == io.EOF {
 			return records, nil
 		}
+		var parseErr *csv.ParseError
+		if errors.As(err, &parseErr) {
+			return nil, issuer.Invalidf("file", "%s is not valid CSV from line %d: %v; put quotes only around whole cells and write a quote inside a quoted cell as two quotes (\"\")", filename, parseErr.StartLine, parseErr.Err)
+		}
 		if err != nil {
 			return nil, issuer.Invalidf("file", "%s is not valid CSV: %v", filename, err)
 		}
 		records = append(records, rec)
 	}
-}
-
-// delimiter picks comma or semicolon, whichever the header line has more of.
-func delimiter(data []byte) rune {
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
-		return ';'
-	}
-	return ','
 }
 
 func readXLSX(data []byte) ([][]string, error) {

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"os"
@@ -72,6 +73,83 @@ func TestReadStudents(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestReadStudentsLineBreaksAndDelimiters(t *testing.T) {
+	rows := []string{"student_id", "name", "email", "00123", "Ann Lee", "a@example.edu", "00124", "Bo Chan", "b@example.edu"}
+	table := func(delimiter, lineBreak string) string {
+		return strings.Join(rows[0:3], delimiter) + lineBreak + strings.Join(rows[3:6], delimiter) + lineBreak + strings.Join(rows[6:9], delimiter) + lineBreak
+	}
+	tests := []struct {
+		name string
+		file string
+	}{
+		{"lone carriage returns", table(",", "\r")},
+		{"lone carriage returns with semicolons", table(";", "\r")},
+		{"tabs", table("\t", "\n")},
+		{"vertical bars", table("|", "\r\n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadStudents("s.csv", []byte(tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].Number != "00123" || got[1].Email != "b@example.edu" {
+				t.Errorf("students = %+v, %+v; want 00123 and 00124", got[0], got[len(got)-1])
+			}
+		})
+	}
+}
+
+func TestReadStudentsDiagnosesWrongFiles(t *testing.T) {
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	docx := zipWith(t, "[Content_Types].xml", "word/document.xml")
+	tests := []struct {
+		name    string
+		file    []byte
+		wantErr []string
+	}{
+		{"pdf", pdf, []string{"s.csv is a PDF document", "XLSX or as CSV UTF-8"}},
+		{"png", png, []string{"s.csv is a PNG image"}},
+		{"docx", docx, []string{"s.csv is a Word document (.docx)"}},
+		{"utf-16", []byte("s\x00t\x00u\x00d\x00e\x00n\x00t\x00_\x00i\x00d\x00,\x00n\x00"), []string{"UTF-16"}},
+		{"colon delimiter", []byte("student_id:name:email\n00123:Ann:a@example.edu\n"), []string{"seems to use ':' between columns"}},
+		{"scientific notation id", []byte("student_id,name,email\n2.63E+08,Ann,a@example.edu\n"), []string{"line 2", `"2.63E+08"`, "scientific notation", "format the student_id column as Text"}},
+		{"unclosed quote", []byte("student_id,name,email\n00123,\"Ann,a@example.edu\n"), []string{"from line 2", `two quotes ("")`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadStudents("s.csv", tt.file)
+			if !errors.Is(err, issuer.ErrInvalid) {
+				t.Fatalf("got error %v, want ErrInvalid", err)
+			}
+			for _, part := range tt.wantErr {
+				if !strings.Contains(err.Error(), part) {
+					t.Errorf("error lacks %q: %v", part, err)
+				}
+			}
+			if strings.Contains(err.Error(), "not UTF-8") || strings.Contains(err.Error(), "missing column") {
+				t.Errorf("error blames the encoding or the columns: %v", err)
+			}
+		})
+	}
+}
+
+func zipWith(tb testing.TB, names ...string) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, name := range names {
+		if _, err := zw.Create(name); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestReadStudentsPersonalEmailAndStatus(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -96,4 +97,36 @@ func randomText(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	return base64.RawURLEncoding.EncodeToString(raw)[:n]
+}
+
+// BenchmarkCountSignInAttempt measures the upsert that counts one sign-in
+// attempt, which every password sign-in and link request runs once per
+// limit (two or three times) before it checks anything else.
+func BenchmarkCountSignInAttempt(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		benchmarkCountSignInAttempt(b, migratedTestDB(b, sqliteTestURL(b)))
+	})
+	b.Run("postgres", func(b *testing.B) {
+		if os.Getenv(storetest.PostgresVariable) == "" {
+			b.Skipf("%s is not set", storetest.PostgresVariable)
+		}
+		benchmarkCountSignInAttempt(b, migratedTestDB(b, postgresTestURL(b)))
+	})
+}
+
+func benchmarkCountSignInAttempt(b *testing.B, db *DB) {
+	// 1,000 keys, so that most attempts update a row, as the attempts of
+	// one client or account do.
+	keys := make([][]byte, 1000)
+	for i := range keys {
+		keys[i] = []byte(fmt.Sprintf("key-%04d-padded-to-thirty-two-b", i))
+	}
+	now := time.Now()
+
+	b.ResetTimer()
+	for i := range b.N {
+		if _, _, err := db.CountSignInAttempt(b.Context(), "client", keys[i%len(keys)], now, 15*time.Minute); err != nil {
+			b.Fatalf("CountSignInAttempt: %v", err)
+		}
+	}
 }

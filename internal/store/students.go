@@ -448,6 +448,25 @@ WHERE id = ? AND transcript_token IS NULL`
 	return stored.String, nil
 }
 
+// ReplaceTranscriptToken sets the student's transcript token to token,
+// whether or not the student had one, so that the old link stops working.
+func (db *DB) ReplaceTranscriptToken(ctx context.Context, studentID, token string) error {
+	op := fmt.Sprintf("replace transcript token of student %s", studentID)
+	const set = `UPDATE students SET transcript_token = ? WHERE id = ?`
+	res, err := db.conn().exec(ctx, set, token, studentID)
+	if err != nil {
+		return storeError(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", op, issuer.ErrNotFound)
+	}
+	return nil
+}
+
 // StudentByTranscriptToken returns the student whose transcript token is
 // token, or ErrNotFound.
 func (db *DB) StudentByTranscriptToken(ctx context.Context, token string) (*issuer.Student, error) {

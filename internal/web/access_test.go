@@ -82,7 +82,7 @@ var roleGroups = []struct {
 	{"/student/", []issuer.Role{issuer.RoleStudent}},
 	{"/enrol/", []issuer.Role{issuer.RoleStudent}},
 	{"/staff/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser}},
-	{"/account/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser, issuer.RoleStudent}},
+	{"/account/", []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser}},
 }
 
 // TestEveryRouteChecksRole walks the whole router, so that routes added
@@ -123,6 +123,22 @@ func TestEveryRouteChecksRole(t *testing.T) {
 			if res.StatusCode < 300 || (res.StatusCode < 400 && !strings.HasPrefix(res.Header.Get("Location"), "/signin")) {
 				t.Errorf("anonymous %s %s: status %d, Location %q; want 401, 403 or a redirect to /signin",
 					method, path, res.StatusCode, res.Header.Get("Location"))
+			}
+
+			if strings.HasPrefix(route, "/api/v1/student/") {
+				// The student routes take a student's browser session
+				// only: staff sessions and tokens get 403.
+				for _, role := range []issuer.Role{issuer.RoleAdmin, issuer.RoleOrganiser} {
+					res := ts.pageMethod(t, clients[role], method, path, form)
+					if res.StatusCode != http.StatusForbidden {
+						t.Errorf("%s session: %s %s: status %d, want 403", role, method, path, res.StatusCode)
+					}
+				}
+				res := ts.do(t, request{method: method, path: path, token: ts.admin.token})
+				if res.StatusCode != http.StatusForbidden {
+					t.Errorf("admin token: %s %s: status %d, want 403", method, path, res.StatusCode)
+				}
+				return
 			}
 
 			if strings.HasPrefix(route, "/api/") {

@@ -159,15 +159,27 @@ func (s *Server) publicAchievement(w http.ResponseWriter, r *http.Request) {
 	serveCachedJSON(w, r, "application/json", doc, cachePublicDocument)
 }
 
-// achievementImage serves a badge image. An SVG can hold scripts, so it
-// gets a policy that allows none.
+// achievementImage serves a badge image as stored, or the PNG version of
+// an SVG image at image.png, which email clients show where many do not
+// show SVG. An SVG can hold scripts, so it gets a policy that allows none.
 func (s *Server) achievementImage(w http.ResponseWriter, r *http.Request) {
 	a, err := s.findAchievement(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if len(a.Image.Data) == 0 || imageExt(a.Image.ContentType) != chi.URLParam(r, "ext") {
+	ext := chi.URLParam(r, "ext")
+	if len(a.Image.Data) > 0 && ext == "png" && a.Image.ContentType == "image/svg+xml" {
+		img, err := s.badgePNG(r.Context(), a)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		serveCached(w, r, img, cacheImage)
+		return
+	}
+	if len(a.Image.Data) == 0 || imageExt(a.Image.ContentType) != ext {
 		s.writeError(w, r, issuer.ErrNotFound)
 		return
 	}

@@ -137,6 +137,82 @@ func (s *Server) getActivity(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newActivityView(a))
 }
 
+// activityUpdate is the body of PUT /api/v1/activities/{id}: the fields
+// of activityInput except the organiser, which an edit keeps.
+type activityUpdate struct {
+	Title         string   `json:"title"`
+	Description   string   `json:"description"`
+	Unit          string   `json:"unit"`
+	StartDate     string   `json:"start_date"`
+	EndDate       string   `json:"end_date"`
+	Hours         float64  `json:"hours"`
+	Achievements  []string `json:"achievements"`
+	MinAttendance *float64 `json:"min_attendance"` // absent means issuer.DefaultMinAttendance
+	Curricular    bool     `json:"curricular"`
+	// Extracurricular may only be true, as on creation.
+	Extracurricular *bool `json:"extracurricular"`
+	OpenToAll       *bool `json:"open_to_all"` // absent means true
+}
+
+// updateActivity handles PUT /api/v1/activities/{id}. It replaces every
+// field that the edit form sets, with the checks of creation; credentials
+// issued before keep what they state.
+func (s *Server) updateActivity(w http.ResponseWriter, r *http.Request) {
+	var body activityUpdate
+	if err := s.decodeJSON(w, r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	in, err := activityInput{
+		Title: body.Title, Description: body.Description, Unit: body.Unit,
+		StartDate: body.StartDate, EndDate: body.EndDate, Hours: body.Hours,
+		Achievements: body.Achievements, MinAttendance: body.MinAttendance,
+		Curricular: body.Curricular, Extracurricular: body.Extracurricular, OpenToAll: body.OpenToAll,
+	}.toService()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+
+	a, err := s.Service.UpdateActivity(r.Context(), currentUser(r), chi.URLParam(r, "id"), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newActivityView(a))
+}
+
+// promotionView is the promotion material of an activity in the JSON API.
+type promotionView struct {
+	ActivityID   string   `json:"activity_id"`
+	Remark       string   `json:"remark"`
+	EnrolmentURL string   `json:"enrolment_url"`
+	Achievements []string `json:"achievements"` // codes of the offered badges
+}
+
+// getPromotion handles GET /api/v1/activities/{id}/promotion: the remark
+// to paste into the activity's promotion and the enrolment link, as the
+// organiser's activity page shows them.
+func (s *Server) getPromotion(w http.ResponseWriter, r *http.Request) {
+	ctx, actor, id := r.Context(), currentUser(r), chi.URLParam(r, "id")
+	p, err := s.Service.Promotion(ctx, actor, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	link, err := s.Service.EnrolmentLink(ctx, actor, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+
+	codes := make([]string, len(p.Badges))
+	for i, b := range p.Badges {
+		codes[i] = b.Code
+	}
+	writeJSON(w, http.StatusOK, promotionView{ActivityID: id, Remark: p.Remark, EnrolmentURL: link, Achievements: codes})
+}
+
 // enrolmentInput is the body of POST /api/v1/activities/{id}/enrolments.
 type enrolmentInput struct {
 	StudentID      string `json:"student_id"`

@@ -196,7 +196,7 @@ func readBadgeImage(r *http.Request) (*issuer.Image, []string, error) {
 		// A browser sends an empty part when no file was chosen.
 		return nil, nil, nil
 	}
-	img, removed, err := badgeimage.Check(data, badgeimage.Limits{})
+	img, removed, err := badgeimage.Check(r.Context(), data, badgeimage.Limits{})
 	if err != nil {
 		return nil, nil, err
 	}

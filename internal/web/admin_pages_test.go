@@ -132,6 +132,8 @@ func TestAdminBadgeEdit(t *testing.T) {
 		{"broken PNG", "badge.png", []byte("\x89PNG\r\n\x1a\nbroken"), badgeFields("IPC"), "the PNG header cannot be read"},
 		{"entity declaration", "badge.svg", []byte(`<!DOCTYPE svg [<!ENTITY a "b">]><svg/>`), badgeFields("IPC"), "DOCTYPE and entity declarations are not accepted"},
 		{"not an image", "badge.gif", []byte("GIF89a"), badgeFields("IPC"), "neither a PNG nor an SVG image"},
+		{"SVG with text", "badge.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><text y="5">IPC</text></svg>`), badgeFields("IPC"), "uses &lt;text&gt;, which Laurel cannot draw for the badge&#39;s PNG version; convert the text to paths"},
+		{"SVG with a filter", "badge.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><filter id="f"/><rect width="9" height="9" filter="url(#f)"/></svg>`), badgeFields("IPC"), "or upload the badge as a PNG image"},
 		{"code of another badge", "", nil, badgeFields("CIT"), "code CIT belongs to"},
 		{"hours not a number", "", nil, func() map[string][]string { f := badgeFields("IPC"); f["min_hours"] = []string{"two"}; return f }(), "&#34;two&#34; is not a number of hours"},
 	}

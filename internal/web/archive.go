@@ -27,8 +27,9 @@ Each folder holds one badge:
                     OpenBadgeCredential as a compact JWS (VC-JWT)
   credential.json   the same credential, decoded, for reading
   badge.png         the badge image with the credential baked in (an iTXt
-                    chunk "openbadgecredential"); badge.svg when the badge
-                    has its own SVG image
+                    chunk "openbadgecredential")
+  badge.svg         the same for a badge whose image is an SVG drawing, with
+                    the credential in an <openbadges:credential> element
   certificate.pdf   a printable certificate; the file credential.jwt is
                     attached to it
 
@@ -48,8 +49,9 @@ How to verify offline
   named in the credential's "credentialStatus".
 `))
 
-// archiveFiles are the files of one badge in the archive, in order.
-var archiveFiles = []artefactKind{kindBadgePNG, kindCertificate}
+// archiveFiles are the files of one badge in the archive, in order;
+// badge.svg only for a badge whose image is an SVG.
+var archiveFiles = []artefactKind{kindBadgePNG, kindBadgeSVG, kindCertificate}
 
 // writeStudentArchive writes a ZIP of everything the student earned: for
 // each award the JWS, the JSON, the baked image and the certificate, and
@@ -107,13 +109,17 @@ func (s *Server) addBadgeFiles(ctx context.Context, zw *zip.Writer, folder strin
 		return err
 	}
 
+	isSVG := b.Achievement.Image.ContentType == "image/svg+xml"
 	for _, kind := range archiveFiles {
+		if kind == kindBadgeSVG && !isSVG {
+			continue
+		}
 		data, _, err := s.artefactBytes(ctx, kind, b.Award, b.Achievement, "")
 		var reqErr *requestError
-		if kind == kindBadgePNG && errors.As(err, &reqErr) && reqErr.status == http.StatusNotFound {
-			// The badge has its own SVG image, which has no PNG version.
-			kind = kindBadgeSVG
-			data, _, err = s.artefactBytes(ctx, kind, b.Award, b.Achievement, "")
+		if kind == kindBadgePNG && isSVG && errors.As(err, &reqErr) && reqErr.status == http.StatusNotFound {
+			// An SVG stored before uploads were checked may not draw as
+			// PNG; badge.svg carries the credential then.
+			continue
 		}
 		if err != nil {
 			return fmt.Errorf("make %s of credential %s: %w", kind, c.ID, err)

@@ -37,7 +37,7 @@ func TestStudentArchive(t *testing.T) {
 	}
 
 	folder := "01-IPC-" + award.IssuedAt.UTC().Format("2006-01-02") + "/"
-	want := []string{"README.txt", folder + "credential.jwt", folder + "credential.json", folder + "badge.png", folder + "certificate.pdf"}
+	want := []string{"README.txt", folder + "credential.jwt", folder + "credential.json", folder + "badge.png", folder + "badge.svg", folder + "certificate.pdf"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("archive holds %v, want %v", names, want)
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/laurel-badges/laurel/bake"
 	"github.com/laurel-badges/laurel/internal/artefact"
@@ -20,7 +21,7 @@ import (
 
 // artefactVersion changes whenever the drawing of certificates, QR codes
 // or badge PNG images changes, so that caches and ETags renew.
-const artefactVersion = "1"
+const artefactVersion = "2"
 
 // maxCachedArtefacts bounds the files kept in memory. A certificate is
 // about 50 KB and a baked image a few KB more than its badge image, so
@@ -46,9 +47,15 @@ var artefactTypes = map[artefactKind]string{
 	kindCertificate: "application/pdf",
 }
 
+// maxCachedBadgeImages bounds the PNG versions of badge images kept in
+// memory: one for each achievement in use, each under about 100 KB at
+// 512 × 512 pixels.
+const maxCachedBadgeImages = 128
+
 // artefactCache keeps recently made files by ETag, oldest out first.
 type artefactCache struct {
 	mu    sync.Mutex
+	limit int // files kept; 0 means maxCachedArtefacts
 	files map[string][]byte
 	order []string
 }
@@ -69,7 +76,11 @@ func (c *artefactCache) put(etag string, data []byte) {
 	if _, ok := c.files[etag]; ok {
 		return
 	}
-	if len(c.order) >= maxCachedArtefacts {
+	limit := c.limit
+	if limit == 0 {
+		limit = maxCachedArtefacts
+	}
+	if len(c.order) >= limit {
 		delete(c.files, c.order[0])
 		c.order = c.order[1:]
 	}
@@ -162,7 +173,7 @@ func (s *Server) makeArtefact(ctx context.Context, kind artefactKind, award *iss
 		}
 		return bakeImage(bake.SVG(ach.Image.Data, award.Credential.JWS))
 	case kindBadgePNG:
-		img, err := s.badgePNG(ach)
+		img, err := s.badgePNG(ctx, ach)
 		if err != nil {
 			return nil, err
 		}
@@ -173,21 +184,54 @@ func (s *Server) makeArtefact(ctx context.Context, kind artefactKind, award *iss
 	return nil, fmt.Errorf("unknown artefact %q", kind)
 }
 
-// badgePNG returns the PNG image of a badge, drawn from its SVG image when
-// Laurel drew that image itself.
-func (s *Server) badgePNG(ach *issuer.Achievement) ([]byte, error) {
+// badgeRasters keeps the PNG versions of SVG badge images, which every
+// credential of an achievement shares, by badgeRasterKey.
+type badgeRasters struct {
+	cache artefactCache
+	group singleflight.Group
+}
+
+// badgePNG returns the PNG image of a badge: a PNG image as stored, or the
+// PNG version of its SVG image, drawn once and then kept in memory.
+func (s *Server) badgePNG(ctx context.Context, ach *issuer.Achievement) ([]byte, error) {
 	if ach.Image.ContentType == "image/png" {
 		return ach.Image.Data, nil
 	}
 	if s.Fonts == nil {
 		return nil, errNoFonts
 	}
-	img, err := artefact.BadgePNG(ach, s.Fonts)
-	if errors.Is(err, artefact.ErrNoRaster) {
-		return nil, &requestError{status: http.StatusNotFound, code: codeNotFound,
-			message: "this badge has its own SVG image, which Laurel cannot convert to PNG; download badge.svg, or ask the issuer to upload a PNG version of the badge image"}
+
+	key := badgeRasterKey(ach)
+	if img, ok := s.rasters.cache.get(key); ok {
+		return img, nil
 	}
-	return img, err
+	v, err, _ := s.rasters.group.Do(key, func() (any, error) {
+		// Other requests may wait for this drawing, so the first request's
+		// cancellation does not stop it; svgraster bounds its work.
+		img, err := artefact.BadgePNG(context.WithoutCancel(ctx), ach, s.Fonts)
+		if err == nil {
+			s.rasters.cache.put(key, img)
+		}
+		return img, err
+	})
+	if errors.Is(err, artefact.ErrNoRaster) {
+		s.log.WarnContext(ctx, "draw badge image as PNG", "achievement_id", ach.ID, "err", err)
+		return nil, &requestError{status: http.StatusNotFound, code: codeNotFound,
+			message: "this badge's SVG image was stored before Laurel checked that SVG images can be drawn as PNG, and it cannot be; download badge.svg, or ask the issuer to upload the badge image again"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("draw badge image of achievement %s: %w", ach.ID, err)
+	}
+	return v.([]byte), nil
+}
+
+// badgeRasterKey hashes what the PNG version of a badge image is drawn
+// from.
+func badgeRasterKey(ach *issuer.Achievement) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", artefactVersion, ach.Image.ContentType, ach.Code, ach.Name)
+	h.Write(ach.Image.Data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // bakeImage wraps a baking error: a stored image that cannot be baked is a
@@ -201,7 +245,7 @@ func bakeImage(img []byte, err error) ([]byte, error) {
 
 // errNoFonts is returned when the server started without its fonts.
 var errNoFonts = &requestError{status: http.StatusServiceUnavailable, code: codeUnavailable,
-	message: "this server has no fonts for drawing certificates; the operator must install the font packages or set LAUREL_FONT_DIR"}
+	message: "this server has no fonts for drawing PNG badges, certificates and transcripts; the operator must install the font packages or set LAUREL_FONT_DIR"}
 
 func (s *Server) certificatePDF(ctx context.Context, award *issuer.Award, ach *issuer.Achievement) ([]byte, error) {
 	if s.Fonts == nil {
@@ -229,9 +273,12 @@ func (s *Server) certificatePDF(ctx context.Context, award *issuer.Award, ach *i
 	if len(page.RecipientNames) > 0 {
 		c.Recipient, c.OtherNames = page.RecipientNames[0], page.RecipientNames[1:]
 	}
-	if img, err := s.badgePNG(ach); err == nil {
-		c.BadgeImage = img
+	img, err := s.badgePNG(ctx, ach)
+	if err != nil {
+		// The certificate is still valid without the badge image.
+		s.log.WarnContext(ctx, "badge image for certificate", "achievement_id", ach.ID, "err", err)
 	}
+	c.BadgeImage = img
 	if profile, err := s.Service.Profile(ctx); err == nil && profile.ImageURL != "" && s.Logos != nil {
 		logo, err := s.Logos.Logo(ctx, profile.ImageURL)
 		if err != nil {

@@ -58,6 +58,13 @@ type browser struct {
 // unless CI=true, where it fails.
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
+	return newBrowserWithin(t, base, browserTimeout)
+}
+
+// newBrowserWithin is newBrowser for a test that may use the browser for
+// up to timeout.
+func newBrowserWithin(t *testing.T, base string, timeout time.Duration) *browser {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		missingBrowserTool(t, "Chromium is not installed at "+chromiumPath+"; install it with apt-get install chromium")
 	}
@@ -80,7 +87,7 @@ func newBrowser(t *testing.T, base string) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 800),
 	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
@@ -226,8 +233,16 @@ func (b *browser) checkAccessibility(name string) {
 	const run = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}, resultTypes: ["violations"]})
 		.then(r => JSON.stringify(r.violations))`
 
-	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[*runtime.RemoteObject](b.axe)); err != nil {
-		b.t.Fatalf("browser: load axe-core: %v", err)
+	// A page keeps axe-core until the next navigation, so a page checked
+	// at several widths loads it once.
+	loaded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+	if err != nil {
+		b.t.Fatalf("browser: look for axe-core: %v", err)
+	}
+	if !loaded {
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[*runtime.RemoteObject](b.axe)); err != nil {
+			b.t.Fatalf("browser: load axe-core: %v", err)
+		}
 	}
 	raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
 	if err != nil {

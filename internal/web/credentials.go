@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strings"
 
@@ -38,8 +36,6 @@ var credentialFormats = map[string]string{"html": typeHTML, "json": typeJSON, "j
 // nothing else: the page has no scripts.
 const pageCSP = "default-src 'none'; img-src 'self' https: data:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-var pages = template.Must(template.ParseFS(assets, "templates/*.html"))
-
 // credential serves one credential by content negotiation: the HTML badge
 // page, the credential JSON or the compact JWS as stored at issue time.
 func (s *Server) credential(w http.ResponseWriter, r *http.Request) {
@@ -47,12 +43,13 @@ func (s *Server) credential(w http.ResponseWriter, r *http.Request) {
 	if f := r.URL.Query().Get("format"); f != "" {
 		format = f
 	}
+	// Every answer, a 406 too, depends on Accept, so caches must key on it.
+	w.Header().Add("Vary", "Accept")
 	mediaType, err := credentialMediaType(r, format)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Add("Vary", "Accept")
 
 	award, err := s.findCredential(r, id)
 	if err != nil {
@@ -126,13 +123,18 @@ func (s *Server) writeCredentialError(w http.ResponseWriter, r *http.Request, me
 
 	status, _, _ := classify(err)
 	s.logError(r, status, err)
-	page := "error.html"
 	if status == http.StatusNotFound {
-		page = "notfound.html"
+		s.renderErrorPage(w, r, errorPage{Status: status, Title: "Credential not found",
+			Message: "No credential has this address. Check that the link is complete; credential links end in a long code of letters, digits and dashes."})
+		return
 	}
-	s.renderPage(w, r, status, page, map[string]any{"RequestID": RequestID(r.Context())})
+	s.renderErrorPage(w, r, errorPage{Status: http.StatusInternalServerError,
+		Message: "The credential cannot be shown right now. Try again in a few minutes; if it keeps failing, tell the issuer and give them the reference below."})
 }
 
+// serveCredentialPage sends the badge page of award. It goes through the
+// shared layout without a session, so that every visitor gets the same
+// bytes and caches may keep them under their ETag.
 func (s *Server) serveCredentialPage(w http.ResponseWriter, r *http.Request, award *issuer.Award) {
 	view, err := newCredentialPage(award)
 	if err != nil {
@@ -142,30 +144,30 @@ func (s *Server) serveCredentialPage(w http.ResponseWriter, r *http.Request, awa
 	view.setPreview(s.Service.URLs.Credential(award.Credential.ID))
 	view.Verification = newVerificationView(s.verifyOwnCredential(r.Context(), award))
 
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "credential.html", view); err != nil {
+	body, err := executePage("public/credential.html", publicPage(r, view))
+	if err != nil {
 		s.writeCredentialError(w, r, typeHTML, fmt.Errorf("render credential page: %w", err))
 		return
 	}
 	w.Header().Set("Content-Type", htmlUTF)
 	w.Header().Set("Content-Security-Policy", pageCSP)
-	serveCached(w, r, b.Bytes(), cacheCredential)
+	serveCached(w, r, body, cacheCredential)
 }
 
-// renderPage sends an HTML page that is not cached, such as an error page.
-func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+// renderPublic sends a public page in the shared layout, without a session
+// and uncached, with the Content-Security-Policy csp.
+func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int, name, csp string, data any) {
+	body, err := executePage(name, publicPage(r, data))
+	if err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
-		b.Reset()
-		b.WriteString("internal error")
-		status = http.StatusInternalServerError
+		s.renderInternalError(w, r)
+		return
 	}
 
 	h := w.Header()
 	h.Set("Content-Type", htmlUTF)
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", csp)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	w.Write(body)
 }

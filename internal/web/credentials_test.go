@@ -64,6 +64,9 @@ func TestCredentialContentNegotiation(t *testing.T) {
 		if msg := resp.errorBody(t).Error.Message; !strings.Contains(msg, "application/vc+jwt") {
 			t.Errorf("message = %q, want the available types", msg)
 		}
+		if vary := resp.Header.Get("Vary"); vary != "Accept" {
+			t.Errorf("Vary = %q, want Accept", vary)
+		}
 	})
 }
 
@@ -199,7 +202,7 @@ func TestCredentialPage(t *testing.T) {
 		t.Errorf("page does not show both names of S1001")
 	}
 
-	css := ts.get(t, "/static/credential.css", "").wantStatus(t, http.StatusOK)
+	css := ts.get(t, "/static/app.css", "").wantStatus(t, http.StatusOK)
 	if ct := css.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
 		t.Errorf("stylesheet Content-Type = %q", ct)
 	}
@@ -311,7 +314,7 @@ func TestPublicAchievement(t *testing.T) {
 		t.Errorf("image is not a nosniff SVG")
 	}
 
-	ts.get(t, "/achievements/"+id+"/image.png", "").wantStatus(t, http.StatusNotFound)
+	ts.get(t, "/achievements/"+id+"/image.gif", "").wantStatus(t, http.StatusNotFound)
 	ts.get(t, "/achievements/"+uuid.NewString(), "").wantStatus(t, http.StatusNotFound)
 	ts.get(t, "/achievements/IPC", "").wantStatus(t, http.StatusNotFound)
 }

@@ -13,7 +13,7 @@ import (
 // either way the response must be a 4xx naming the field or parameter,
 // and nothing may be stored.
 func TestAPIRejectsControlText(t *testing.T) {
-	for _, db := range testDatabases {
+	for _, db := range sharedDatabases {
 		t.Run(db.name, func(t *testing.T) {
 			ts := newTestServerOn(t, db.url(t))
 			testAPIRejectsControlText(t, ts)

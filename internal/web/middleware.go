@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -53,20 +52,8 @@ func withRequestID(next http.Handler) http.Handler {
 		w.Header().Set(requestIDHeader, id)
 
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
-		ctx = issuer.WithRemoteAddr(ctx, clientHost(r.RemoteAddr))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// clientHost returns the host part of a RemoteAddr for the audit log.
-// NOTE: behind a reverse proxy this is the proxy's address; the server does
-// not trust X-Forwarded-For because any client can set it.
-func clientHost(remote string) string {
-	host, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return remote
-	}
-	return host
 }
 
 // logHandler adds the request id of the context to every record.

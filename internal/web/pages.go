@@ -43,6 +43,11 @@ func (s *Server) pageRoutes(r chi.Router) {
 		s.adminPageRoutes(r)
 	})
 
+	r.Route("/account", func(r chi.Router) {
+		r.Use(s.requireRole(issuer.RoleAdmin, issuer.RoleOrganiser))
+		s.accountRoutes(r)
+	})
+
 	r.Route("/staff", func(r chi.Router) {
 		r.Use(s.requireRole(issuer.RoleAdmin, issuer.RoleOrganiser))
 		r.Get("/upload-runs/{id}", s.uploadRunStatusPage)

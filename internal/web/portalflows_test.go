@@ -56,7 +56,7 @@ func TestBrowserAttendanceToRecords(t *testing.T) {
 	b.open(activityPath+"/upload", "upload")
 	b.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
 	b.submit(nil, "main form button", "preview")
-	if got := b.text("table.preview"); !strings.Contains(got, "no student has id S9999") {
+	if got := b.text("table.preview"); !strings.Contains(got, "No student has ID S9999") {
 		t.Errorf("preview does not report the unknown student:\n%s", got)
 	}
 

@@ -123,7 +123,7 @@ func TestOrganiserUploadWithholdsAndConfirms(t *testing.T) {
 	}
 
 	page := ts.page(t, c, preview, nil).wantStatus(t, http.StatusOK)
-	page.wantBodyContains(t, "Problem: no student has id S9999")
+	page.wantBodyContains(t, "Problem: No student has ID S9999")
 	page.wantBodyContains(t, `name="withhold" value="S9999"`)
 
 	blocked := ts.page(t, c, preview+"/confirm", url.Values{})
@@ -252,8 +252,8 @@ func TestStudentPagesAndConsent(t *testing.T) {
 	records.wantBodyContains(t, `<abbr title="Informed and Professionally Competent">IPC</abbr>`)
 
 	selectOther := url.Values{"mode": {"selected"}, "award": {theirs.ID}}
-	if got := ts.page(t, c, "/student/publication", selectOther).StatusCode; got != http.StatusNotFound {
-		t.Errorf("publishing another student's badge: status %d, want 404", got)
+	if got := ts.page(t, c, "/student/publication", selectOther).StatusCode; got != http.StatusUnprocessableEntity {
+		t.Errorf("publishing another student's badge: status %d, want 422", got)
 	}
 	if got := ts.page(t, c, "/student/publication", url.Values{"mode": {"everyone"}}).StatusCode; got != http.StatusUnprocessableEntity {
 		t.Errorf("unknown publication choice: status %d, want 422", got)

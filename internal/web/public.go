@@ -113,7 +113,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.renderPage(w, r, http.StatusOK, "home.html", map[string]string{
+	s.renderPublic(w, r, http.StatusOK, "public/home.html", pageCSP, map[string]string{
 		"Name": p.Name, "Description": p.Description, "IssuerID": s.Service.IssuerID,
 	})
 }

@@ -129,7 +129,7 @@ func TestStaticHasNoListing(t *testing.T) {
 	if resp := ts.get(t, "/static/", ""); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("GET /static/: %d, want 404", resp.StatusCode)
 	}
-	if resp := ts.get(t, "/static/credential.css", ""); resp.StatusCode != http.StatusOK {
-		t.Errorf("GET /static/credential.css: %d, want 200", resp.StatusCode)
+	if resp := ts.get(t, "/static/app.css", ""); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /static/app.css: %d, want 200", resp.StatusCode)
 	}
 }

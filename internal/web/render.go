@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -92,11 +93,13 @@ var navByRole = map[issuer.Role][]NavLink{
 		{Href: "/admin/transcripts", Label: "Transcript requests"},
 		{Href: "/admin/jobs", Label: "Failed jobs"},
 		{Href: "/admin/outbox", Label: "Outbox"},
+		{Href: "/account/password", Label: "Password"},
 	},
 	issuer.RoleOrganiser: {
 		{Href: "/organiser/", Label: "My activities"},
 		{Href: "/organiser/activities/new", Label: "New activity"},
 		{Href: "/records", Label: "Records of Achievement"},
+		{Href: "/account/password", Label: "Password"},
 	},
 	issuer.RoleStudent: {
 		{Href: "/student/", Label: "My badges"},
@@ -121,14 +124,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		Data:      data,
 	}
 
-	var b bytes.Buffer
-	set, ok := appPages[name]
-	if !ok {
-		s.log.ErrorContext(r.Context(), "render page: no such template", "page", name)
-		s.renderInternalError(w, r)
-		return
-	}
-	if err := set.ExecuteTemplate(&b, "layout", page); err != nil {
+	b, err := executePage(name, page)
+	if err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		s.renderInternalError(w, r)
 		return
@@ -139,7 +136,30 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Content-Security-Policy", appCSP)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	w.Write(b)
+}
+
+// executePage renders the application page name (a path below
+// templates/pages) inside the layout and returns the HTML. Handlers that
+// send a page with their own headers, such as the cached badge page, use
+// it directly.
+func executePage(name string, page Page) ([]byte, error) {
+	set, ok := appPages[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	var b bytes.Buffer
+	if err := set.ExecuteTemplate(&b, "layout", page); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// publicPage is the Page of an anonymous page on a public route, which
+// loads no session. It has no principal, navigation or flash message, so
+// every visitor gets the same bytes and a cache may keep them.
+func publicPage(r *http.Request, data any) Page {
+	return Page{Path: r.URL.Path, RequestID: RequestID(r.Context()), Data: data}
 }
 
 // renderInternalError writes the 500 page, which does not depend on the
@@ -228,6 +248,7 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *Flash {
 // errorPage is the data of templates/pages/errors/error.html.
 type errorPage struct {
 	Status  int
+	Title   string // the heading; empty means the status text, such as "Not Found"
 	Message string
 }
 
@@ -235,4 +256,10 @@ type errorPage struct {
 // is safe to show; it never includes an error's text.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	s.render(w, r, status, "errors/error.html", errorPage{Status: status, Message: message})
+}
+
+// renderErrorPage writes the HTML error page of page.Status with the
+// heading and message of page.
+func (s *Server) renderErrorPage(w http.ResponseWriter, r *http.Request, page errorPage) {
+	s.render(w, r, page.Status, "errors/error.html", page)
 }

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 
@@ -86,7 +87,8 @@ type Server struct {
 	VerifyRateLimit int
 
 	// Fonts draws certificates and PNG versions of default badge images;
-	// nil makes those routes return 503.
+	// nil makes those routes, and PNG versions of SVG badge images,
+	// return 503.
 	Fonts *fonts.Chain
 
 	// Logos loads the issuer's logo for certificates; nil leaves it out.
@@ -102,14 +104,18 @@ type Server struct {
 	// parameter background=true sends a smaller file to the job too.
 	BackgroundUploadBytes int64
 
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client. Empty means the direct peer is the client.
+	TrustedProxies []netip.Prefix
+
 	log            *slog.Logger
-	secureCookies  bool // the base URL is https
-	signInLimits   *signInLimits
+	secureCookies  bool           // the base URL is https
 	sending        sync.WaitGroup // sign-in links being sent
 	metrics        *metrics
 	maxUploadBytes int64
 	verifyLimiter  rateLimiter
 	artefacts      artefactCache
+	rasters        badgeRasters
 
 	// ownVerifier checks our own credentials for their badge pages, and
 	// verdicts keeps its recent results.
@@ -131,7 +137,7 @@ func (s *Server) Handler() http.Handler {
 	s.setDefaults()
 
 	r := chi.NewRouter()
-	r.Use(withRequestID, s.accessLog, s.recoverPanics, securityHeaders, s.crossOriginProtection, s.rejectControlText, middleware.GetHead)
+	r.Use(withRequestID, s.withClientAddress, s.accessLog, s.recoverPanics, securityHeaders, s.crossOriginProtection, s.rejectControlText, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -146,6 +152,7 @@ func (s *Server) Handler() http.Handler {
 	r.Post("/verify", s.verifySubmit)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Post("/verify", s.apiVerify) // public: no token
+		r.Route("/student", s.studentAPIRoutes)
 		r.Group(s.apiRoutes)
 	})
 
@@ -186,9 +193,9 @@ func (s *Server) setDefaults() {
 	s.metrics = newMetrics(s.Metrics)
 
 	s.secureCookies = s.Service != nil && strings.HasPrefix(s.Service.URLs.Base, "https://")
-	s.signInLimits = newSignInLimits()
 
 	s.verifyLimiter.perInterval = s.VerifyRateLimit
+	s.rasters.cache.limit = maxCachedBadgeImages
 
 	s.maxUploadBytes = s.MaxUploadBytes
 	if s.maxUploadBytes <= 0 {
@@ -229,6 +236,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/activities", s.listActivities)
 	r.Post("/activities", s.createActivity)
 	r.Get("/activities/{id}", s.getActivity)
+	r.Put("/activities/{id}", s.updateActivity)
+	r.Get("/activities/{id}/promotion", s.getPromotion)
 	r.Post("/activities/{id}/enrolments", s.enrol)
 	r.Get("/activities/{id}/template.csv", s.templateCSV)
 	r.Get("/activities/{id}/template.xlsx", s.templateXLSX)
@@ -241,6 +250,9 @@ func (s *Server) apiRoutes(r chi.Router) {
 
 	r.Get("/profile", s.getProfile)
 	r.Get("/upload-runs/{id}", s.getUploadRun)
+	// The service lets an admin end anyone's sessions and an organiser
+	// only their own.
+	r.Post("/organisers/{id}/sessions/end", s.endUserSessions)
 
 	r.Group(s.adminAPIRoutes)
 }
@@ -264,6 +276,11 @@ func (s *Server) adminAPIRoutes(r chi.Router) {
 	r.Post("/keys/{id}/revoke", s.revokeKey)
 
 	r.Put("/profile", s.putProfile)
+
+	r.Get("/organisers", s.listOrganisers)
+	r.Post("/organisers", s.createOrganiserAccount)
+	r.Patch("/organisers/{id}", s.patchOrganiser)
+	r.Get("/transcript-requests", s.listTranscriptRequests)
 
 	r.Get("/jobs", s.listJobs)
 	r.Get("/outbox", s.listOutbox)

@@ -43,32 +43,48 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 // signIn handles POST /signin: a password sign-in by a staff user or a
 // student.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	login := strings.TrimSpace(r.PostFormValue("login"))
 	form := signInForm{Login: login, Next: safeNext(r.PostFormValue("next"))}
-	loginKey := strings.ToLower(login)
 
-	now := time.Now()
-	if wait := max(s.signInLimits.byClient.retryAfter(clientHost(r.RemoteAddr), now), s.signInLimits.byLogin.retryAfter(loginKey, now)); wait > 0 {
-		s.renderTooManyAttempts(w, r, wait)
+	attempt, ok := s.countSignInAttempt(w, r, byClient(ctx), byLogin(login))
+	if !ok {
 		return
 	}
 
-	p, err := s.Service.SignIn(r.Context(), login, r.PostFormValue("password"))
+	p, err := s.Service.SignIn(ctx, login, r.PostFormValue("password"))
 	if errors.Is(err, issuer.ErrUnauthenticated) {
-		s.signInLimits.byClient.add(clientHost(r.RemoteAddr), now)
-		s.signInLimits.byLogin.add(loginKey, now)
 		form.Error = "The email or password is wrong. Check them and try again, or ask for a sign-in link by email."
 		s.render(w, r, http.StatusUnauthorized, "account/signin.html", form)
 		return
 	}
+	s.uncount(ctx, attempt)
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "sign in", "err", err)
+		s.log.ErrorContext(ctx, "sign in", "err", err)
 		s.renderInternalError(w, r)
 		return
 	}
-	s.signInLimits.byLogin.reset(loginKey)
+	s.clearAttempts(ctx, byLogin(login))
 
 	s.startSession(w, r, p, form.Next)
+}
+
+// countSignInAttempt counts an attempt against keys before the attempt is
+// made. When a limit is reached it writes the 429 page, and when the
+// counts cannot be stored the 503 page, and returns false.
+func (s *Server) countSignInAttempt(w http.ResponseWriter, r *http.Request, keys ...limitKey) (*attempt, bool) {
+	attempt, wait, err := s.countAttempt(r.Context(), keys...)
+	switch {
+	case err != nil:
+		s.log.ErrorContext(r.Context(), "sign-in attempt refused: its count could not be stored", "err", err)
+		s.renderError(w, r, http.StatusServiceUnavailable,
+			"Signing in is not possible right now, because the server cannot check its sign-in limits. Try again in a few minutes.")
+		return nil, false
+	case wait > 0:
+		s.renderTooManyAttempts(w, r, wait)
+		return nil, false
+	}
+	return attempt, true
 }
 
 // startSession ends the request's old session, if any, and starts a new
@@ -131,14 +147,9 @@ func (s *Server) requestLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	now := time.Now()
-	emailKey := strings.ToLower(email)
-	if wait := max(s.signInLimits.byClient.retryAfter(clientHost(r.RemoteAddr), now), s.signInLimits.byEmail.retryAfter(emailKey, now)); wait > 0 {
-		s.renderTooManyAttempts(w, r, wait)
+	if _, ok := s.countSignInAttempt(w, r, byClient(r.Context()), byEmail(email)); !ok {
 		return
 	}
-	s.signInLimits.byClient.add(clientHost(r.RemoteAddr), now)
-	s.signInLimits.byEmail.add(emailKey, now)
 
 	student, secret, err := s.Service.CreateSignInLink(r.Context(), email)
 	switch {
@@ -186,21 +197,21 @@ func (s *Server) linkConfirmPage(w http.ResponseWriter, r *http.Request) {
 
 // useLink handles POST /signin/link/{token}.
 func (s *Server) useLink(w http.ResponseWriter, r *http.Request) {
-	now := time.Now()
-	if wait := s.signInLimits.byClient.retryAfter(clientHost(r.RemoteAddr), now); wait > 0 {
-		s.renderTooManyAttempts(w, r, wait)
+	ctx := r.Context()
+	attempt, ok := s.countSignInAttempt(w, r, byClient(ctx))
+	if !ok {
 		return
 	}
 
-	student, err := s.Service.UseSignInLink(r.Context(), chi.URLParam(r, "token"))
+	student, err := s.Service.UseSignInLink(ctx, chi.URLParam(r, "token"))
 	if errors.Is(err, issuer.ErrUnauthenticated) {
-		s.signInLimits.byClient.add(clientHost(r.RemoteAddr), now)
 		s.render(w, r, http.StatusBadRequest, "account/link.html",
 			linkRequestForm{Error: "This sign-in link has expired or was used already. Each link works once and for a short time only. Ask for a new one below."})
 		return
 	}
+	s.uncount(ctx, attempt)
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "use sign-in link", "err", err)
+		s.log.ErrorContext(ctx, "use sign-in link", "err", err)
 		s.renderInternalError(w, r)
 		return
 	}

@@ -110,33 +110,6 @@ func TestSignInRateLimited(t *testing.T) {
 	}
 }
 
-func TestWindowLimiter(t *testing.T) {
-	l := newWindowLimiter(2, time.Minute)
-	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-
-	l.add("a", start)
-	if wait := l.retryAfter("a", start); wait != 0 {
-		t.Errorf("after 1 of 2: retryAfter = %v, want 0", wait)
-	}
-	l.add("a", start.Add(10*time.Second))
-	if wait := l.retryAfter("a", start.Add(20*time.Second)); wait != 40*time.Second {
-		t.Errorf("after 2 of 2: retryAfter = %v, want 40s", wait)
-	}
-	if wait := l.retryAfter("b", start); wait != 0 {
-		t.Errorf("other key: retryAfter = %v, want 0", wait)
-	}
-	if wait := l.retryAfter("a", start.Add(time.Minute)); wait != 0 {
-		t.Errorf("after the window: retryAfter = %v, want 0", wait)
-	}
-
-	l.add("c", start)
-	l.add("c", start)
-	l.reset("c")
-	if wait := l.retryAfter("c", start); wait != 0 {
-		t.Errorf("after reset: retryAfter = %v, want 0", wait)
-	}
-}
-
 func TestLinkRequestRevealsNoAccount(t *testing.T) {
 	links := newFakeLinkSender()
 	var srv *Server

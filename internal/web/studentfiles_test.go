@@ -32,8 +32,10 @@ func TestStudentDownloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(zr.File) != 5 {
-		t.Errorf("archive has %d files, want the README and 4 files of one award", len(zr.File))
+	// The test badge's image is Laurel's default SVG, so the award has
+	// both badge.png and badge.svg.
+	if len(zr.File) != 6 {
+		t.Errorf("archive has %d files, want the README and 5 files of one award", len(zr.File))
 	}
 }
 

@@ -23,6 +23,7 @@ func (s *Server) studentRoutes(r chi.Router) {
 	r.Post("/publication", s.setPublicationPage)
 	r.Get("/transcript", s.transcriptPage)
 	r.Post("/transcript", s.requestTranscriptPage)
+	r.Post("/transcript/link", s.replaceTranscriptLink)
 }
 
 // studentHomeData is the data of templates/pages/student/home.html.
@@ -86,12 +87,11 @@ func (s *Server) shareLinks(ctx context.Context, b *issuer.StudentBadge, url str
 		{Label: "Download the PDF certificate", Href: path + "/certificate.pdf", Hint: "A4, with a QR code; the signed credential is attached to the file."},
 	}
 
-	// A badge with its own SVG image has no PNG version, and a PNG image
-	// has no SVG version: offer only the baked image that exists.
-	if b.Achievement.Image.ContentType == "image/png" {
-		links = append(links, shareLink{Label: "Download the badge image (PNG)", Href: path + "/badge.png", Hint: "The signed credential is baked into the image, so it verifies on its own."})
-	} else {
-		links = append(links, shareLink{Label: "Download the badge image (SVG)", Href: path + "/badge.svg", Hint: "The signed credential is baked into the image, so it verifies on its own."})
+	// Every badge image has a PNG version, but only an SVG image has an
+	// SVG version: wrapping a PNG in SVG would not make it scalable.
+	links = append(links, shareLink{Label: "Download the badge image (PNG)", Href: path + "/badge.png", Hint: "The signed credential is baked into the image, so it verifies on its own."})
+	if b.Achievement.Image.ContentType == "image/svg+xml" {
+		links = append(links, shareLink{Label: "Download the badge image (SVG)", Href: path + "/badge.svg", Hint: "Scalable, for print; the signed credential is baked into it too."})
 	}
 
 	links = append(links,
@@ -212,6 +212,16 @@ func (s *Server) requestTranscriptPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/student/transcript", "success", "Your transcript request is recorded. The learning advisor will contact you when it is ready.")
+}
+
+// replaceTranscriptLink handles POST /student/transcript/link: the
+// student's transcript link changes, and the old one stops working.
+func (s *Server) replaceTranscriptLink(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.Service.ReplaceTranscriptLink(r.Context(), sessionStudent(r)); err != nil {
+		s.renderServiceError(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/student/transcript", "success", "Your transcript has a new link. The old link, and the QR code on transcripts you downloaded before, no longer work; download your transcript again for the new one.")
 }
 
 // enrolData is the data of templates/pages/student/enrol.html.

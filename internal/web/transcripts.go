@@ -65,8 +65,14 @@ func (s *Server) groupTranscript(ctx context.Context, badges []*issuer.StudentBa
 // checks each of them as the badge pages do.
 func (s *Server) publicTranscript(w http.ResponseWriter, r *http.Request) {
 	st, badges, err := s.Service.PublicTranscript(r.Context(), chi.URLParam(r, "token"))
+	if errors.Is(err, issuer.ErrNotFound) {
+		s.logError(r, http.StatusNotFound, err)
+		s.renderErrorPage(w, r, errorPage{Status: http.StatusNotFound, Title: "Transcript link not found",
+			Message: "No transcript has this address. Check that the link is complete, or scan the QR code on the transcript again."})
+		return
+	}
 	if err != nil {
-		s.writeCredentialError(w, r, typeHTML, err)
+		s.renderServiceError(w, r, err)
 		return
 	}
 	issuerName := ""
@@ -75,7 +81,7 @@ func (s *Server) publicTranscript(w http.ResponseWriter, r *http.Request) {
 	}
 
 	w.Header().Set("Referrer-Policy", "no-referrer") // the URL is the secret
-	s.renderPage(w, r, http.StatusOK, "transcript.html", map[string]any{
+	s.renderPublic(w, r, http.StatusOK, "public/transcript.html", pageCSP, map[string]any{
 		"Student": st, "Issuer": issuerName, "Groups": s.groupTranscript(r.Context(), badges, true),
 	})
 }
@@ -114,6 +120,12 @@ func (s *Server) writeTranscriptPDF(ctx context.Context, w io.Writer, st *issuer
 	}
 	for _, g := range s.groupTranscript(ctx, badges, false) {
 		group := certificate.TranscriptGroup{Badge: g.Achievement.Name, Description: g.Achievement.Description}
+		img, err := s.badgePNG(ctx, g.Achievement)
+		if err != nil {
+			// The transcript is still complete without the badge's image.
+			s.log.WarnContext(ctx, "badge image for transcript", "achievement_id", g.Achievement.ID, "err", err)
+		}
+		group.Image = img
 		for _, a := range g.Awards {
 			group.Awards = append(group.Awards, certificate.TranscriptAward{
 				Activity: a.Activity, Dates: a.Dates, IssuedOn: a.IssuedOn, Status: a.Status, URL: a.URL,

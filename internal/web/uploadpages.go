@@ -72,7 +72,7 @@ type previewData struct {
 	Activity     *issuer.Activity
 	Filename     string
 	Result       *issuer.UploadResult
-	FileProblems []issuer.RowProblem // problems of the whole file, line 0
+	FileProblems []issuer.RowProblem // problems of the whole file (line 0) and of lines that have no row
 	Rows         []previewRow
 	Error        string
 }
@@ -89,6 +89,16 @@ func newPreviewData(pendingID string, a *issuer.Activity, filename string, res *
 	}
 	for _, row := range res.Rows {
 		d.Rows = append(d.Rows, previewRow{RowOutcome: row, Problems: byLine[row.Line], Withheld: row.Status == issuer.RowWithheld})
+		delete(byLine, row.Line)
+	}
+
+	// A line that the parser could not read, such as one whose sessions
+	// are not a number, has problems but no row, so the table cannot show
+	// them.
+	for _, p := range res.Problems {
+		if _, noRow := byLine[p.Line]; noRow {
+			d.FileProblems = append(d.FileProblems, p)
+		}
 	}
 	return d
 }

@@ -57,7 +57,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 
 // verifySubmit verifies the badge of the form and shows the result.
 func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.verifyLimiter.allow(clientHost(r.RemoteAddr), time.Now()) {
+	if !s.verifyLimiter.allow(clientAddress(r.Context()), time.Now()) {
 		w.Header().Set("Retry-After", "60")
 		s.renderVerify(w, r, http.StatusTooManyRequests, &verifyView{Error: fmt.Sprintf("Too many verifications from your address: at most %d per minute. Wait a minute and try again.", s.verifyLimiter.limit())})
 		return
@@ -79,7 +79,7 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 // apiVerify verifies a badge and returns the verifier's result as JSON.
 // The route needs no token, because the hosted verifier is public.
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
-	if !s.verifyLimiter.allow(clientHost(r.RemoteAddr), time.Now()) {
+	if !s.verifyLimiter.allow(clientAddress(r.Context()), time.Now()) {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, &requestError{status: http.StatusTooManyRequests, code: codeRateLimited,
 			message: fmt.Sprintf("too many verifications from your address: at most %d per minute; wait a minute and try again", s.verifyLimiter.limit())})

@@ -1,14 +1,13 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"time"
 
 	"github.com/laurel-badges/laurel/verifier"
 )
 
-// verifyView is the data of verify.html.
+// verifyView is the data of templates/pages/public/verify.html.
 type verifyView struct {
 	Input  string
 	Email  string
@@ -24,7 +23,7 @@ type verifyView struct {
 // verdictView is the verdict line in plain words.
 type verdictView struct {
 	Title string
-	Class string // CSS class of credential.css
+	Class string // CSS class of app.css
 }
 
 // checkView is one check with an icon that is text, so the outcome does
@@ -112,17 +111,5 @@ func formatVerifyDate(t time.Time) string {
 // renderVerify sends the verifier page, which is never cached because it
 // shows one request's result.
 func (s *Server) renderVerify(w http.ResponseWriter, r *http.Request, status int, view *verifyView) {
-	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "verify.html", view); err != nil {
-		s.log.ErrorContext(r.Context(), "render page", "page", "verify.html", "err", err)
-		s.writeError(w, r, err)
-		return
-	}
-
-	h := w.Header()
-	h.Set("Content-Type", htmlUTF)
-	h.Set("Content-Security-Policy", verifyCSP)
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	s.renderPublic(w, r, status, "public/verify.html", verifyCSP, view)
 }

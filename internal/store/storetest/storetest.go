@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) issuer.Store) {
 		{"Accounts", accountCases},
 		{"Sessions", sessionCases},
 		{"SignInLinks", signInLinkCases},
+		{"SignInAttempts", attemptCases},
 		{"SigningKeys", signingKeyCases},
 		{"RecordUpload", recordUploadCases},
 		{"Awards", awardCases},

@@ -42,4 +42,30 @@ var transcriptLinkCases = []testCase{
 		_, err := s.EnsureTranscriptToken(t.Context(), uuid.NewString(), "token")
 		assertErrorIs(t, "EnsureTranscriptToken", err, issuer.ErrNotFound)
 	}},
+	{"transcript token is replaced", func(t *testing.T, s issuer.Store) {
+		students := createStudents(t, s, 2)
+		_, err := s.EnsureTranscriptToken(t.Context(), students[0].ID, "token-one")
+		requireNoError(t, "EnsureTranscriptToken", err)
+		_, err = s.EnsureTranscriptToken(t.Context(), students[1].ID, "token-other")
+		requireNoError(t, "EnsureTranscriptToken of the second student", err)
+
+		err = s.ReplaceTranscriptToken(t.Context(), students[0].ID, "token-two")
+		requireNoError(t, "ReplaceTranscriptToken", err)
+		_, err = s.StudentByTranscriptToken(t.Context(), "token-one")
+		assertErrorIs(t, "StudentByTranscriptToken of the old token", err, issuer.ErrNotFound)
+		got, err := s.StudentByTranscriptToken(t.Context(), "token-two")
+		requireNoError(t, "StudentByTranscriptToken of the new token", err)
+		assertEqual(t, "student by new token", got.ID, students[0].ID)
+		kept, err := s.EnsureTranscriptToken(t.Context(), students[0].ID, "token-three")
+		requireNoError(t, "EnsureTranscriptToken after the replacement", err)
+		assertEqual(t, "token after the replacement", kept, "token-two")
+
+		other, err := s.StudentByTranscriptToken(t.Context(), "token-other")
+		requireNoError(t, "StudentByTranscriptToken of the second student", err)
+		assertEqual(t, "second student by token", other.ID, students[1].ID)
+	}},
+	{"transcript token of unknown student is not replaced", func(t *testing.T, s issuer.Store) {
+		err := s.ReplaceTranscriptToken(t.Context(), uuid.NewString(), "token")
+		assertErrorIs(t, "ReplaceTranscriptToken", err, issuer.ErrNotFound)
+	}},
 }
