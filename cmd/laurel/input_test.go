@@ -35,9 +35,13 @@ func TestCommandsRejectControlText(t *testing.T) {
 				args []string
 				want string
 			}{
-				{"students CSV", []string{"import", "students", writeFile(t, files, "nul.csv",
+				{"students CSV", []string{"import", "students", writeFile(t, files, "esc.csv",
+					"student_id,name,email\nT9001,Ann\x1b LEE,t9001@stu.example.edu\n")},
+					"line 2: name: contains a control character U+001B at position 4; remove it"},
+				// A NUL byte marks the file as binary before any cell is read.
+				{"students CSV with NUL", []string{"import", "students", writeFile(t, files, "nul.csv",
 					"student_id,name,email\nT9001,Ann\x00 LEE,t9001@stu.example.edu\n")},
-					"line 2: name: contains a control character U+0000 at position 4; remove it"},
+					"is a binary file, not a student register"},
 				// A workbook holds a control character in the escaped form
 				// _xHHHH_ of Office Open XML, which excelize decodes.
 				{"students XLSX", []string{"import", "students", writeXLSX(t, files, "esc.xlsx",

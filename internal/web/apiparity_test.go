@@ -224,7 +224,7 @@ func TestAPIUpdateActivity(t *testing.T) {
 		{"missing title", ts.organiser.token, path, activityBody(""), http.StatusUnprocessableEntity, "title"},
 		{"unknown badge", ts.organiser.token, path, strings.Replace(activityBody("X"), `"CIT"`, `"NOPE"`, 1), http.StatusUnprocessableEntity, "achievements"},
 		{"curricular", ts.organiser.token, path, strings.Replace(activityBody("X"), `"hours": 8`, `"hours": 8, "curricular": true`, 1), http.StatusUnprocessableEntity, "curricular"},
-		{"bad date", ts.organiser.token, path, strings.Replace(activityBody("X"), `"2025-03-01"`, `"1 March 2025"`, 1), http.StatusBadRequest, "start_date"},
+		{"bad date", ts.organiser.token, path, strings.Replace(activityBody("X"), `"2025-03-01"`, `"1 March 2025"`, 1), http.StatusUnprocessableEntity, "start_date"},
 		{"organiser field", ts.organiser.token, path, strings.Replace(activityBody("X"), `"hours": 8`, `"hours": 8, "organiser_id": "`+ts.otherOrganiser.user.ID+`"`, 1), http.StatusBadRequest, "organiser_id"},
 		{"hours as text", ts.organiser.token, path, strings.Replace(activityBody("X"), `"hours": 8`, `"hours": "8"`, 1), http.StatusBadRequest, "hours"},
 	}
