@@ -41,7 +41,8 @@ const (
 // over HTTPS only, or plain HTTP when allowed. It checks every address it
 // connects to against an addressPolicy and follows at most maxRedirects
 // redirects. It bounds response sizes, and caches responses for their
-// Cache-Control max-age up to a per-call limit.
+// Cache-Control max-age up to a per-call limit. Documents of the
+// authorities in local are revalidated on every use instead, see get.
 type fetcher struct {
 	client    *http.Client
 	policy    addressPolicy
@@ -61,6 +62,7 @@ type document struct {
 	body        []byte
 	contentType string // media type in lower case, without parameters
 	url         string // final URL after redirects
+	etag        string // ETag response header, sent back in If-None-Match
 
 	// derived caches values parsed from body, such as a DID document, for
 	// as long as the fetch cache keeps the document.
@@ -117,6 +119,13 @@ func newFetcher(o Options) *fetcher {
 // Cache-Control max-age but at most maxAge, so 0 disables caching for this
 // call. Errors wrap ErrBlockedURL, ErrBlockedAddress, ErrTooLarge or
 // ErrFetch.
+//
+// A cached document of an authority served in process (Options.
+// LocalHandlers) is revalidated with If-None-Match on every use. Those are
+// the server's own documents, such as its status lists, which its store
+// may have changed since, also from another process: a revocation must
+// show in the next verification, not after the max-age. A 304 keeps the
+// cached document with what was derived from it, such as a verified list.
 func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Duration) (*document, error) {
 	u, err := f.checkURL(rawURL)
 	if err != nil {
@@ -124,11 +133,12 @@ func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Du
 	}
 	target := u.String()
 	key := accept + " " + target
-	if doc := f.cached(key); doc != nil {
-		return doc, nil
+	cached := f.cached(key)
+	if cached != nil && f.local[urlAuthority(u)] == nil {
+		return cached, nil
 	}
 
-	doc, lifetime, err := f.do(ctx, target, accept)
+	doc, lifetime, err := f.do(ctx, target, accept, cached)
 	if err != nil {
 		return nil, err
 	}
@@ -138,13 +148,18 @@ func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Du
 	return doc, nil
 }
 
-func (f *fetcher) do(ctx context.Context, target, accept string) (*document, time.Duration, error) {
+// do sends one request. When cached has an ETag, the request is
+// conditional and a 304 response returns cached.
+func (f *fetcher) do(ctx context.Context, target, accept string, cached *document) (*document, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: %s: %v", ErrBlockedURL, target, err)
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", "laurel-verifier")
+	if cached != nil && cached.etag != "" {
+		req.Header.Set("If-None-Match", cached.etag)
+	}
 
 	resp, err := f.client.Do(req)
 	if err != nil {
@@ -152,6 +167,9 @@ func (f *fetcher) do(ctx context.Context, target, accept string) (*document, tim
 	}
 	defer resp.Body.Close()
 
+	if resp.StatusCode == http.StatusNotModified && cached != nil && cached.etag != "" {
+		return cached, cacheLifetime(resp.Header), nil
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, 0, fmt.Errorf("%w: %s returned HTTP %d", ErrFetch, target, resp.StatusCode)
 	}
@@ -163,7 +181,7 @@ func (f *fetcher) do(ctx context.Context, target, accept string) (*document, tim
 		return nil, 0, fmt.Errorf("%w: %s sent more than %d bytes", ErrTooLarge, target, f.maxBytes)
 	}
 
-	doc := &document{body: body, contentType: mediaType(resp.Header.Get("Content-Type")), url: resp.Request.URL.String()}
+	doc := &document{body: body, contentType: mediaType(resp.Header.Get("Content-Type")), url: resp.Request.URL.String(), etag: resp.Header.Get("ETag")}
 	return doc, cacheLifetime(resp.Header), nil
 }
 

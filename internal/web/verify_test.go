@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -67,11 +68,12 @@ func TestAPIVerifyOwnCredential(t *testing.T) {
 	}
 }
 
-// TestAPIVerifyOwnCredentialInProcess verifies our own credential with the
-// hosted verifier wired as laurel serve wires it: requests for the server's
-// own host go to its router in process, from inside the routed request
-// POST /api/v1/verify, and nothing may be fetched over the network.
-func TestAPIVerifyOwnCredentialInProcess(t *testing.T) {
+// newInProcessVerifyServer starts a test server whose hosted verifier is
+// wired as laurel serve wires it: requests for the server's own host go to
+// its router in process, from inside the routed request, and nothing may
+// be fetched over the network.
+func newInProcessVerifyServer(t testing.TB) *testServer {
+	t.Helper()
 	var router atomic.Pointer[http.Handler]
 	ts := newTestServer(t, func(s *Server) {
 		u, err := url.Parse(s.Service.URLs.Base)
@@ -88,12 +90,65 @@ func TestAPIVerifyOwnCredentialInProcess(t *testing.T) {
 		}
 	})
 	router.Store(&ts.handler)
+	return ts
+}
+
+// TestAPIVerifyOwnCredentialInProcess verifies our own credential from
+// inside the routed request POST /api/v1/verify.
+func TestAPIVerifyOwnCredentialInProcess(t *testing.T) {
+	ts := newInProcessVerifyServer(t)
 	award := ts.credentialOf(t, ts.issue(t), "S1001")
 
 	body, _ := json.Marshal(map[string]string{"credential": award.Credential.JWS})
 	resp := ts.postJSON(t, "/api/v1/verify", "", string(body)).wantStatus(t, http.StatusOK)
 	if res := decodeResult(t, resp); res.Verdict != verifier.Valid {
 		t.Errorf("verdict %s, want valid: %s", res.Verdict, resp.body)
+	}
+}
+
+// TestVerifyShowsRevocationAtOnce verifies our own credential, revokes it
+// and verifies it again at once: the hosted verifier must not answer from
+// the status list it fetched before, which may be cached for a minute.
+func TestVerifyShowsRevocationAtOnce(t *testing.T) {
+	verifyAPI := func(t *testing.T, ts *testServer, jws string) string {
+		body, _ := json.Marshal(map[string]string{"credential": jws})
+		resp := ts.postJSON(t, "/api/v1/verify", "", string(body)).wantStatus(t, http.StatusOK)
+		return string(decodeResult(t, resp).Verdict)
+	}
+	verifyPage := func(t *testing.T, ts *testServer, jws string) string {
+		form := url.Values{"credential": {jws}}
+		resp := ts.do(t, request{method: http.MethodPost, path: "/verify", body: strings.NewReader(form.Encode()),
+			header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}}).wantStatus(t, http.StatusOK)
+		for _, v := range []verifier.Verdict{verifier.Valid, verifier.Revoked} {
+			if strings.Contains(string(resp.body), fmt.Sprintf(`class="status %s">%s</h2>`, verdictOf(v).Class, verdictOf(v).Title)) {
+				return string(v)
+			}
+		}
+		return "neither valid nor revoked"
+	}
+
+	tests := []struct {
+		name   string
+		verify func(t *testing.T, ts *testServer, jws string) string
+	}{
+		{"POST /api/v1/verify", verifyAPI},
+		{"POST /verify", verifyPage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newInProcessVerifyServer(t)
+			award := ts.credentialOf(t, ts.issue(t), "S1001")
+			if got := tt.verify(t, ts, award.Credential.JWS); got != string(verifier.Valid) {
+				t.Fatalf("before revocation: verdict %s, want valid", got)
+			}
+
+			if _, err := ts.svc.Revoke(context.Background(), ts.admin.user, award.Credential.ID, "entered in error"); err != nil {
+				t.Fatal(err)
+			}
+			if got := tt.verify(t, ts, award.Credential.JWS); got != string(verifier.Revoked) {
+				t.Errorf("right after revocation: verdict %s, want revoked", got)
+			}
+		})
 	}
 }
 
