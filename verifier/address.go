@@ -48,56 +48,66 @@ var (
 // reached. Unspecified, multicast and metadata addresses are rejected
 // always; loopback, private (RFC 1918, unique local fc00::/7), link-local
 // and carrier-grade NAT addresses unless allowPrivate is set.
+// An error for an address that only allowPrivate blocks is an
+// *optInError.
 func (p addressPolicy) check(ip netip.Addr) error {
 	ip = ip.Unmap().WithZone("")
-	if reason := p.reason(ip); reason != "" {
-		return fmt.Errorf("%w: %s is %s", ErrBlockedAddress, ip, reason)
+	if reason, optIn := p.reason(ip); reason != "" {
+		return blockedAddress(optIn, fmt.Errorf("%w: %s is %s", ErrBlockedAddress, ip, reason))
 	}
 
 	// A translator would connect to the embedded IPv4 address.
 	if embedded, ok := embeddedIPv4(ip); ok {
-		if reason := p.reason(embedded); reason != "" {
-			return fmt.Errorf("%w: %s embeds %s, which is %s", ErrBlockedAddress, ip, embedded, reason)
+		if reason, optIn := p.reason(embedded); reason != "" {
+			return blockedAddress(optIn, fmt.Errorf("%w: %s embeds %s, which is %s", ErrBlockedAddress, ip, embedded, reason))
 		}
 	}
 	return nil
 }
 
-// reason names why ip is blocked, or returns "".
-func (p addressPolicy) reason(ip netip.Addr) string {
+func blockedAddress(optIn bool, err error) error {
+	if optIn {
+		return &optInError{err}
+	}
+	return err
+}
+
+// reason names why ip is blocked, or returns "". optIn reports that
+// allowPrivate would allow the address.
+func (p addressPolicy) reason(ip netip.Addr) (reason string, optIn bool) {
 	switch {
 	case !ip.IsValid():
-		return "not an IP address"
+		return "not an IP address", false
 	case ip.IsUnspecified():
-		return "the unspecified address"
+		return "the unspecified address", false
 	case ip.IsMulticast():
-		return "a multicast address"
+		return "a multicast address", false
 	case ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		return "the broadcast address"
+		return "the broadcast address", false
 	}
 	for _, prefix := range alwaysBlocked {
 		if prefix.Contains(ip) {
-			return "a cloud metadata or reserved address"
+			return "a cloud metadata or reserved address", false
 		}
 	}
 	if p.allowPrivate {
-		return ""
+		return "", false
 	}
 
 	switch {
 	case ip.IsLoopback():
-		return "a loopback address"
+		return "a loopback address", true
 	case ip.IsPrivate():
-		return "a private network address"
+		return "a private network address", true
 	case ip.IsLinkLocalUnicast():
-		return "a link-local address"
+		return "a link-local address", true
 	}
 	for _, prefix := range privateRanges {
 		if prefix.Contains(ip) {
-			return "a private network address"
+			return "a private network address", true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // embeddedIPv4 returns the IPv4 address inside a NAT64 or 6to4 address.

@@ -168,7 +168,7 @@ func (v *Verifier) verifyProof(ctx context.Context, docContext any, p map[string
 	kr, err := v.resolveVerificationMethod(ctx, str(p, "verificationMethod"), issuerID)
 	if err != nil {
 		return diOutcome{
-			signature: keyErrorCheck(err),
+			signature: v.keyErrorCheck(err),
 			binding:   skipped(CheckIssuerKey, ErrNotChecked, "The key could not be tied to the issuer because it was not obtained."),
 		}
 	}
@@ -232,9 +232,9 @@ func proofFailure(err error, message string) diOutcome {
 
 // keyErrorCheck turns a key resolution error into the signature check, as
 // reportKeyError does for tokens.
-func keyErrorCheck(err error) Check {
+func (v *Verifier) keyErrorCheck(err error) Check {
 	var r Result
-	reportKeyError(&r, err)
+	v.reportKeyError(&r, err)
 	return r.Checks[0]
 }
 

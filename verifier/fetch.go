@@ -120,12 +120,12 @@ func newFetcher(o Options) *fetcher {
 // call. Errors wrap ErrBlockedURL, ErrBlockedAddress, ErrTooLarge or
 // ErrFetch.
 //
-// A cached document of an authority served in process (Options.
-// LocalHandlers) is revalidated with If-None-Match on every use. Those are
-// the server's own documents, such as its status lists, which its store
-// may have changed since, also from another process: a revocation must
-// show in the next verification, not after the max-age. A 304 keeps the
-// cached document with what was derived from it, such as a verified list.
+// A cached document of an authority in Options.LocalHandlers is
+// revalidated with If-None-Match on every use. Those are the server's own
+// documents, such as its status lists, which its store may have changed
+// since, also from another process. A revocation must show in the next
+// verification, not after the max-age. A 304 keeps the cached document
+// with what was derived from it, such as a verified list.
 func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Duration) (*document, error) {
 	u, err := f.checkURL(rawURL)
 	if err != nil {
@@ -171,7 +171,7 @@ func (f *fetcher) do(ctx context.Context, target, accept string, cached *documen
 		return cached, cacheLifetime(resp.Header), nil
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, 0, fmt.Errorf("%w: %s returned HTTP %d", ErrFetch, target, resp.StatusCode)
+		return nil, 0, &statusError{status: resp.StatusCode, err: fmt.Errorf("%w: %s returned HTTP %d", ErrFetch, target, resp.StatusCode)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
@@ -199,6 +199,49 @@ func fetchError(target string, err error) error {
 		return fmt.Errorf("%w: %s timed out", ErrFetch, target)
 	}
 	return fmt.Errorf("%w: %s: %v", ErrFetch, target, err)
+}
+
+// statusError is a response with an HTTP status other than 200. Its text
+// is that of err, which wraps ErrFetch.
+type statusError struct {
+	status int
+	err    error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
+func (e *statusError) Unwrap() error { return e.err }
+
+// optInError is a fetch that the policy rejected but that Options.AllowHTTP
+// or Options.AllowPrivate would let through: a plain-http URL, or a
+// loopback, private or link-local address. Its text is that of err, which
+// wraps ErrBlockedURL or ErrBlockedAddress.
+type optInError struct{ err error }
+
+func (e *optInError) Error() string { return e.err.Error() }
+func (e *optInError) Unwrap() error { return e.err }
+
+// fetchAdvice returns what the reader can do about a failed fetch, as a
+// sentence with a leading space to follow the message that names err, or
+// "". A URL or address that the policy options would allow gets
+// Options.PolicyHint. Failures that may pass later get "Try again later.":
+// network errors, timeouts, and the HTTP statuses 408, 429 and 5xx. A
+// retry fails the same way for the rest, such as a blocked address, a
+// document too large or a 404.
+func (v *Verifier) fetchAdvice(err error) string {
+	var optIn *optInError
+	var status *statusError
+	switch {
+	case errors.As(err, &optIn):
+		if v.opts.PolicyHint == "" {
+			return ""
+		}
+		return " " + v.opts.PolicyHint
+	case !errors.Is(err, ErrFetch):
+		return ""
+	case errors.As(err, &status) && status.status < 500 && status.status != http.StatusRequestTimeout && status.status != http.StatusTooManyRequests:
+		return ""
+	}
+	return " Try again later."
 }
 
 func isTimeout(err error) bool {
@@ -245,7 +288,7 @@ func (f *fetcher) checkScheme(u *url.URL) error {
 		if f.allowHTTP || f.local[urlAuthority(u)] != nil {
 			return nil
 		}
-		return fmt.Errorf("%w: %s uses plain http; only https URLs are fetched", ErrBlockedURL, u.Redacted())
+		return &optInError{fmt.Errorf("%w: %s uses plain http; only https URLs are fetched", ErrBlockedURL, u.Redacted())}
 	}
 	return fmt.Errorf("%w: %q is not an https URL", ErrBlockedURL, u.Redacted())
 }

@@ -98,7 +98,7 @@ func (v *Verifier) checkJWTProof(ctx context.Context, r *Result, jws *JWS, c *cr
 
 	kr, err := v.resolveKey(ctx, jws.Header, c.issuerID)
 	if err != nil {
-		reportKeyError(r, err)
+		v.reportKeyError(r, err)
 		r.skip(CheckIssuerKey, ErrNotChecked, "The key could not be tied to the issuer because it was not obtained.")
 		return
 	}
@@ -131,13 +131,13 @@ func signatureMessage(origin, keyID string) string {
 // reportKeyError adds the signature check for a key that could not be
 // obtained: a key the issuer withdrew fails with its own message, a key
 // that could not be fetched leaves the verdict open, anything else fails.
-func reportKeyError(r *Result, err error) {
+func (v *Verifier) reportKeyError(r *Result, err error) {
 	switch {
 	case errors.Is(err, ErrKeyNotPublished):
 		r.fail(CheckSignature, err, fmt.Sprintf("The issuer no longer publishes the key that signed this badge, so the signature cannot be checked. The issuer may have withdrawn the key; ask the issuer whether the badge still stands. (%v)", err))
 	case errors.Is(err, ErrFetch), errors.Is(err, ErrBlockedAddress), errors.Is(err, ErrBlockedURL),
 		errors.Is(err, ErrTooLarge), errors.Is(err, ErrUnsupportedDID):
-		r.undetermined(CheckSignature, err, fmt.Sprintf("The issuer's key could not be obtained, so the signature could not be checked: %v.", err))
+		r.undetermined(CheckSignature, err, fmt.Sprintf("The issuer's key could not be obtained, so the signature could not be checked: %v.%s", err, v.fetchAdvice(err)))
 	default:
 		r.fail(CheckSignature, err, fmt.Sprintf("The key that signed this badge cannot be used: %v.", err))
 	}

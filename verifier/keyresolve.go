@@ -303,7 +303,7 @@ func (v *Verifier) jwksBinding(ctx context.Context, keys []*publicKey, issuerID,
 	doc, err := v.fetch.get(ctx, setURL, acceptJWK, v.opts.CacheMaxAge)
 	if err != nil {
 		return Check{Name: CheckIssuerKey, Outcome: Skip, required: true, Err: err, Code: codeOf(err),
-			Message: fmt.Sprintf("The issuer's key set could not be fetched, so it is not known whether the key is the issuer's: %v.", err)}
+			Message: fmt.Sprintf("The issuer's key set could not be fetched, so it is not known whether the key is the issuer's: %v.%s", err, v.fetchAdvice(err))}
 	}
 	published, err := parseJWKSet(doc.body)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/laurel-badges/laurel/keys"
 	"github.com/laurel-badges/laurel/verifier"
 )
 
@@ -308,5 +309,97 @@ func TestVerifyDoesNotFetchForeignKeyHost(t *testing.T) {
 	env.wantNoDial(t)
 	if len(env.resolver.asked) > 0 {
 		t.Errorf("resolver was asked for %v", env.resolver.asked)
+	}
+}
+
+// TestFetchFailureAdvice checks what a message says to do after a failed
+// fetch: the caller's PolicyHint only where AllowHTTP or AllowPrivate
+// would help, "Try again later." only where a retry can help.
+func TestFetchFailureAdvice(t *testing.T) {
+	const hint = "Use the test switches."
+	env := newSSRFEnv(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/gone":
+			w.WriteHeader(http.StatusNotFound)
+		case "/busy":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "/limited":
+			w.WriteHeader(http.StatusTooManyRequests)
+		case "/large":
+			w.Write(make([]byte, 2048))
+		}
+	})
+
+	tests := []struct {
+		name      string
+		url       string
+		allowHTTP bool
+		wantCode  string
+		wantHint  bool
+		wantRetry bool
+	}{
+		{"plain http", "http://public.example/c", false, "blocked_url", true, false},
+		{"loopback", "http://127.0.0.1/c", true, "blocked_address", true, false},
+		{"private name", "http://internal.example/c", true, "blocked_address", true, false},
+		{"metadata", "http://169.254.169.254/c", true, "blocked_address", false, false},
+		{"user info", "https://user@public.example/c", false, "blocked_url", false, false},
+		{"not found", "http://public.example/gone", true, "fetch_failed", false, false},
+		{"unavailable", "http://public.example/busy", true, "fetch_failed", false, true},
+		{"too many requests", "http://public.example/limited", true, "fetch_failed", false, true},
+		{"unknown host", "http://nowhere.example/c", true, "fetch_failed", false, true},
+		{"too large", "http://public.example/large", true, "too_large", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := env.options()
+			opts.AllowHTTP, opts.PolicyHint, opts.MaxResponseBytes = tt.allowHTTP, hint, 1024
+
+			c := checkOf(t, newVerifier(t, opts).VerifyURL(context.Background(), tt.url), verifier.CheckFormat)
+			if c.Code != tt.wantCode {
+				t.Fatalf("code %q, want %q: %s", c.Code, tt.wantCode, c.Message)
+			}
+			if got := strings.Contains(c.Message, hint); got != tt.wantHint {
+				t.Errorf("message names the hint: %v, want %v: %s", got, tt.wantHint, c.Message)
+			}
+			if got := strings.Contains(c.Message, "Try again later"); got != tt.wantRetry {
+				t.Errorf("message says to try again: %v, want %v: %s", got, tt.wantRetry, c.Message)
+			}
+		})
+	}
+}
+
+// TestStatusFetchFailureAdvice checks the advice in the status check,
+// which must not say "Try again later" where a retry fails the same way.
+func TestStatusFetchFailureAdvice(t *testing.T) {
+	const hint = "Use the test switches."
+	ti := newTestIssuer(t, keys.ES256)
+	opts := localOptions(ti.did)
+	opts.PolicyHint = hint
+
+	tests := []struct {
+		name    string
+		listURL string
+	}{
+		{"blocked list", "http://169.254.169.254/status/1"},
+		{"missing list", ti.base + "/status/none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cred := ti.resign(t, func(p map[string]any) {
+				p["credentialStatus"] = map[string]any{
+					"id": tt.listURL + "#7", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+					"statusListIndex": "7", "statusListCredential": tt.listURL,
+				}
+			})
+			c := checkOf(t, newVerifier(t, opts).Verify(context.Background(), []byte(cred)), verifier.CheckStatus)
+			if c.Outcome != verifier.Skip {
+				t.Fatalf("status check %s, want skip: %s", c.Outcome, c.Message)
+			}
+			for _, unwanted := range []string{hint, "Try again later"} {
+				if strings.Contains(c.Message, unwanted) {
+					t.Errorf("message contains %q: %s", unwanted, c.Message)
+				}
+			}
+		})
 	}
 }

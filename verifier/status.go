@@ -270,7 +270,7 @@ func (l *statusList) bits() ([]byte, error) {
 func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *credential, f *listFormat) (*statusList, Check) {
 	doc, err := v.fetch.get(ctx, listURL, acceptCredential, min(statusCacheMaxAge, v.opts.CacheMaxAge))
 	if err != nil {
-		return nil, statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's status list could not be fetched: %v (STATUS_RETRIEVAL_ERROR). Try again later.", err))
+		return nil, statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's status list could not be fetched: %v (STATUS_RETRIEVAL_ERROR).%s", err, v.fetchAdvice(err)))
 	}
 
 	// A list that verified is kept with its document, for as long as the

@@ -97,7 +97,7 @@ func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c 
 
 	doc, err := v.fetch.get(ctx, listURL, "application/json", min(statusCacheMaxAge, v.opts.CacheMaxAge))
 	if err != nil {
-		return statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's revocation list could not be fetched: %v. Try again later.", err))
+		return statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's revocation list could not be fetched: %v.%s", err, v.fetchAdvice(err)))
 	}
 
 	const cacheKey = "1EdTech revocation list"

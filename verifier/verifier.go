@@ -63,6 +63,13 @@ type Options struct {
 	// issuer key sets over http. For tests and local servers only.
 	AllowHTTP bool
 
+	// PolicyHint is a sentence added to the message of a check that could
+	// not be done because a fetch was rejected for a plain-http URL or a
+	// loopback or private address, which AllowHTTP and AllowPrivate would
+	// let through. A command-line tool names its flags for them here. A
+	// service whose users cannot change its policy leaves it empty.
+	PolicyHint string
+
 	// LocalHandlers serves the URLs of the given authorities ("host" or
 	// "host:port", as in a URL) by calling the handler in process, over
 	// http or https, with no lookup, connection or address check. A server
@@ -240,7 +247,7 @@ func (v *Verifier) VerifyURL(ctx context.Context, rawURL string, opts ...VerifyO
 	doc, err := v.fetch.get(ctx, rawURL, acceptCredential, 0)
 	if err != nil {
 		r := &Result{}
-		r.undetermined(CheckFormat, err, fmt.Sprintf("The credential could not be fetched: %v.", err))
+		r.undetermined(CheckFormat, err, fmt.Sprintf("The credential could not be fetched: %v.%s", err, v.fetchAdvice(err)))
 		r.finish()
 		return r
 	}

@@ -32,6 +32,7 @@ func setupVerify(flags *flag.FlagSet) func(context.Context, *env, *config.Config
 			OwnIssuers:   ownIssuers(cfg),
 			AllowHTTP:    *allowHTTP,
 			AllowPrivate: *allowPrivate,
+			PolicyHint:   policyHint(*allowHTTP, *allowPrivate),
 			Recipient:    verifier.Recipient{Email: *email},
 		})
 		if err != nil {
@@ -52,6 +53,23 @@ func setupVerify(flags *flag.FlagSet) func(context.Context, *env, *config.Config
 		}
 		return nil
 	}
+}
+
+// policyHint names the flags that are not set yet, for a fetch that the
+// verifier rejected because of a plain-http URL or a loopback or private
+// address, which is what a test server on this machine has.
+func policyHint(allowHTTP, allowPrivate bool) string {
+	var flags []string
+	if !allowHTTP {
+		flags = append(flags, "--allow-http")
+	}
+	if !allowPrivate {
+		flags = append(flags, "--allow-private")
+	}
+	if len(flags) == 0 {
+		return ""
+	}
+	return "For a test server on this machine or your network, run laurel verify with " + strings.Join(flags, " ") + "."
 }
 
 // ownIssuers returns the DID of the configured base URL, so that this

@@ -150,17 +150,29 @@ func TestVerifyCommandStdinAndURL(t *testing.T) {
 		}
 	})
 
-	t.Run("local URL without flags", func(t *testing.T) {
-		code, out, errOut := laurel(t, t.TempDir(), "verify", srv.URL+"/credentials/1")
-		if code != exitError || !strings.Contains(out, "only https URLs are fetched") {
-			t.Errorf("exit %d\n%s%s", code, out, errOut)
-		}
-	})
-
-	t.Run("local URL without allow-private", func(t *testing.T) {
-		code, out, errOut := laurel(t, t.TempDir(), "verify", "--allow-http", srv.URL+"/credentials/1")
-		if code != exitError || !strings.Contains(out, "loopback address") {
-			t.Errorf("exit %d\n%s%s", code, out, errOut)
-		}
-	})
+	blocked := []struct {
+		name  string
+		flags []string
+		want  []string
+	}{
+		{"local URL without flags", nil, []string{"only https URLs are fetched", "run laurel verify with --allow-http --allow-private."}},
+		{"local URL without allow-private", []string{"--allow-http"}, []string{"loopback address", "run laurel verify with --allow-private."}},
+	}
+	for _, tt := range blocked {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append(append([]string{"verify"}, tt.flags...), srv.URL+"/credentials/1")
+			code, out, errOut := laurel(t, t.TempDir(), args...)
+			if code != exitError {
+				t.Errorf("exit %d, want %d\n%s%s", code, exitError, out, errOut)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "Try again later") {
+				t.Errorf("output says to try again, which cannot help:\n%s", out)
+			}
+		})
+	}
 }

@@ -152,6 +152,34 @@ func TestVerifyShowsRevocationAtOnce(t *testing.T) {
 	}
 }
 
+// TestAPIVerifyBlockedLinkMessage verifies links that the hosted verifier
+// may not fetch. Its visitors cannot change that policy, so the message
+// names no command-line flag, and it does not suggest trying again.
+func TestAPIVerifyBlockedLinkMessage(t *testing.T) {
+	ts := newInProcessVerifyServer(t)
+	tests := []struct {
+		name, link, code string
+	}{
+		{"plain http", "http://127.0.0.1:1/credentials/1", "blocked_url"},
+		{"loopback", "https://127.0.0.1:1/credentials/1", "blocked_address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]string{"credential": tt.link})
+			res := decodeResult(t, ts.postJSON(t, "/api/v1/verify", "", string(body)).wantStatus(t, http.StatusOK))
+			format := res.Check(verifier.CheckFormat)
+			if format == nil || format.Code != tt.code {
+				t.Fatalf("format check %+v, want code %s", format, tt.code)
+			}
+			for _, unwanted := range []string{"--allow", "laurel verify", "Try again later"} {
+				if strings.Contains(format.Message, unwanted) {
+					t.Errorf("message contains %q: %s", unwanted, format.Message)
+				}
+			}
+		})
+	}
+}
+
 func TestAPIVerifyRejectsBadRequests(t *testing.T) {
 	ts := newTestServer(t, withVerifier(t))
 	tests := []struct {
