@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -95,6 +96,40 @@ func (v *Verifier) verifyJSON(ctx context.Context, r *Result, data []byte, calls
 	v.checkContent(ctx, r, c, v.own[c.issuerID], time.Time{}, calls)
 }
 
+// reportUnsigned adds the signature and issuer_key checks of a credential
+// in JSON without a proof member. Issuers that sign VC-JWTs serve such a
+// copy for reading, and people paste it where the signed form belongs.
+//
+// The signature check is skipped as required, which makes the verdict
+// Indeterminate rather than Invalid. Nothing shows that the copy was
+// changed, so "do not trust this badge" would accuse a holder whose badge
+// is most likely genuine. Nothing shows that it is genuine either, and
+// Indeterminate is not an acceptable verdict, so an unsigned forgery gains
+// nothing: it reads as "could not be checked" with the way to check it.
+func reportUnsigned(r *Result, c *credential) {
+	msg := "This is a readable copy of a credential without its signature, so it cannot be checked. Verify the credential's link or its signed form (.jwt) instead."
+	if strings.HasPrefix(c.id, "https://") {
+		msg += " The credential names its link as " + clip(c.id) + "."
+	}
+	r.undetermined(CheckSignature, ErrUnsigned, msg)
+	r.skip(CheckIssuerKey, ErrNotChecked, "No key was looked up because the credential carries no proof.")
+}
+
+// unsignedCredential reports whether data is a credential in JSON without
+// a proof member, and returns its id.
+func unsignedCredential(data []byte) (id string, ok bool) {
+	data = bytes.TrimSpace(data)
+	if detect(data) != kindJSON {
+		return "", false
+	}
+	doc, err := decodeObject(data)
+	if err != nil || (doc["@context"] == nil && doc["type"] == nil) {
+		return "", false
+	}
+	_, signed := doc["proof"]
+	return str(doc, "id"), !signed
+}
+
 // wrapperMessage explains JSON that is not a credential, naming the member
 // that holds a token when there is one.
 func wrapperMessage(doc map[string]any) string {
@@ -114,6 +149,10 @@ func wrapperMessage(doc map[string]any) string {
 // checkEmbeddedProof adds the signature and issuer_key checks of a JSON
 // credential from its Data Integrity proofs.
 func (v *Verifier) checkEmbeddedProof(ctx context.Context, r *Result, c *credential) {
+	if _, ok := c.doc["proof"]; !ok {
+		reportUnsigned(r, c)
+		return
+	}
 	o := v.verifyEmbeddedProofs(ctx, c.doc, c.issuerID)
 	c.contextErr, c.proofUsesJSONLD = o.contextErr, true
 	r.Checks = append(r.Checks, o.signature, o.binding)

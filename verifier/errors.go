@@ -134,6 +134,9 @@ var (
 	// ErrDeprecatedProof marks a proof that verified with a suite that
 	// eddsa-rdfc-2022 replaced: eddsa-2022 or Ed25519Signature2020.
 	ErrDeprecatedProof = errors.New("deprecated proof suite")
+	// ErrUnsigned marks a credential in JSON without a proof member, such
+	// as the readable copy an issuer serves next to the signed VC-JWT.
+	ErrUnsigned = errors.New("credential without proof")
 	// ErrNotChecked marks a required check that this version cannot do yet.
 	ErrNotChecked = errors.New("not checked")
 	// ErrEndorsement marks an embedded endorsement that did not verify; it
@@ -181,6 +184,7 @@ var errorCodes = []struct {
 	{ErrContext, "context_error"},
 	{ErrUnsupportedProof, "unsupported_proof"},
 	{ErrDeprecatedProof, "deprecated_proof"},
+	{ErrUnsigned, "unsigned"},
 	{ErrNotChecked, "not_checked"},
 	{ErrEndorsement, "endorsement_not_verified"},
 }

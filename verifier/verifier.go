@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -236,13 +238,22 @@ func (v *Verifier) verifyBaked(ctx context.Context, r *Result, data []byte, c ca
 
 const msgWebPage = "This is a web page, not a credential. Ask for the badge file or for the link that serves the credential itself."
 
-// acceptCredential prefers a VC-JWT over the JSON forms of a credential.
-const acceptCredential = "application/vc+jwt, application/jwt;q=0.9, text/plain;q=0.8, application/vc+ld+json;q=0.7, application/json;q=0.6"
+// Accept headers of credentials: acceptCredential prefers a VC-JWT over
+// the JSON forms, and acceptJWS names the VC-JWT types only.
+const (
+	acceptCredential = "application/vc+jwt, application/jwt;q=0.9, text/plain;q=0.8, application/vc+ld+json;q=0.7, application/json;q=0.6"
+	acceptJWS        = "application/vc+jwt, application/jwt;q=0.9, text/plain;q=0.8"
+)
 
 // VerifyURL fetches a credential from rawURL with the fetch policy of the
 // options and verifies it. Bodies are recognised by content, so a JWS
 // served as text/plain, application/jwt or application/vc+jwt is read, and
 // so is JSON served as any JSON type. An HTML page is rejected.
+//
+// A credential in JSON without a proof is usually the readable copy of a
+// VC-JWT, such as the .json form of a credential URL. Its signed form is
+// then fetched and verified in its place (see fetchSignedForm), and the
+// format check message records that.
 func (v *Verifier) VerifyURL(ctx context.Context, rawURL string, opts ...VerifyOption) *Result {
 	doc, err := v.fetch.get(ctx, rawURL, acceptCredential, 0)
 	if err != nil {
@@ -257,7 +268,79 @@ func (v *Verifier) VerifyURL(ctx context.Context, rawURL string, opts ...VerifyO
 		r.finish()
 		return r
 	}
+
+	if id, unsigned := unsignedCredential(doc.body); unsigned {
+		if signed, signedURL := v.fetchSignedForm(ctx, rawURL); signed != nil {
+			r := v.Verify(ctx, signed, opts...)
+			if credentialID(r) == id {
+				noteSignedForm(r, signedURL)
+				return r
+			}
+		}
+	}
 	return v.Verify(ctx, doc.body, opts...)
+}
+
+// fetchSignedForm fetches the compact JWS of the credential at rawURL:
+// first from rawURL itself with an Accept header that names only JWS
+// types, then, when the path ends in .json or the query has format=json,
+// from the same URL with .jwt or format=jwt in its place. Both stay on
+// rawURL's origin and go through the fetcher's policy. It returns nil when
+// neither serves a compact JWS.
+func (v *Verifier) fetchSignedForm(ctx context.Context, rawURL string) (jws []byte, from string) {
+	candidates := []string{rawURL}
+	if sibling := jwtSibling(rawURL); sibling != "" {
+		candidates = append(candidates, sibling)
+	}
+	for _, u := range candidates {
+		doc, err := v.fetch.get(ctx, u, acceptJWS, 0)
+		if err != nil {
+			continue
+		}
+		if body := bytes.TrimSpace(doc.body); detect(body) == kindJWS {
+			return body, u
+		}
+	}
+	return nil, ""
+}
+
+// jwtSibling returns rawURL with a .json path suffix or a format=json query
+// parameter turned into .jwt or format=jwt, or "" when it has neither.
+func jwtSibling(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	switch q := u.Query(); {
+	case strings.HasSuffix(u.Path, ".json"):
+		u.Path = strings.TrimSuffix(u.Path, ".json") + ".jwt"
+		u.RawPath = ""
+	case q.Get("format") == "json":
+		q.Set("format", "jwt")
+		u.RawQuery = q.Encode()
+	default:
+		return ""
+	}
+	return u.String()
+}
+
+// credentialID returns the id of the credential a result read, or "".
+func credentialID(r *Result) string {
+	var doc struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(r.Credential, &doc) != nil {
+		return ""
+	}
+	return doc.ID
+}
+
+// noteSignedForm records in the format check that the signed form at
+// signedURL was verified in place of the readable copy the link served.
+func noteSignedForm(r *Result, signedURL string) {
+	if c := r.Check(CheckFormat); c != nil {
+		c.Message = "The link served a readable copy of the credential without its signature, so its signed form at " + clip(signedURL) + " was verified. " + c.Message
+	}
 }
 
 // ClearCache drops every fetched document the verifier keeps, such as

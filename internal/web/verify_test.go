@@ -53,6 +53,9 @@ func TestAPIVerifyOwnCredential(t *testing.T) {
 	}{
 		{"token", award.Credential.JWS, "", verifier.Valid},
 		{"link", credURL, "", verifier.Valid},
+		{"link to the JSON copy", credURL + ".json", "", verifier.Valid},
+		{"link to the JWS", credURL + ".jwt", "", verifier.Valid},
+		{"pasted JSON copy", string(award.Credential.Document), "", verifier.Indeterminate},
 		{"token and recipient", award.Credential.JWS, "s1001@stu.example.edu", verifier.Valid},
 		{"token and another recipient", award.Credential.JWS, "someone.else@example.org", verifier.Invalid},
 		{"changed token", strings.Replace(award.Credential.JWS, ".", ".e", 1), "", verifier.Invalid},
