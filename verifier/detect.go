@@ -18,12 +18,13 @@ const (
 	kindJSON
 	kindHTML
 	kindImage
+	kindPDF
 )
 
 // detect classifies trimmed input by its first bytes: '{' is JSON, a run of
 // base64url characters and dots is a compact JWS, markup with an html
-// element is a web page, and PNG or SVG is a baked image. Empty input is
-// unknown.
+// element is a web page, PNG or SVG is a baked image, and %PDF- starts a
+// PDF. Empty input is unknown.
 func detect(data []byte) inputKind {
 	switch {
 	case len(data) == 0:
@@ -32,6 +33,8 @@ func detect(data []byte) inputKind {
 		return kindJSON
 	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
 		return kindImage
+	case bytes.HasPrefix(data, pdfHeader):
+		return kindPDF
 	case data[0] == '<':
 		head := bytes.ToLower(data[:min(len(data), 1024)])
 		if bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html")) {

@@ -13,7 +13,8 @@ var (
 	ErrWebPage = errors.New("this is a web page, not a credential")
 
 	// ErrBakedImage marks a PNG or SVG image from which no credential can
-	// be read: damaged, compressed or with more than one credential.
+	// be read (damaged, compressed or with more than one credential), or a
+	// PDF whose attached credential.jwt cannot be read.
 	ErrBakedImage = errors.New("baked badge image cannot be read")
 
 	// ErrTooLarge marks input or a fetched document above the size limit.

@@ -107,7 +107,8 @@ type Result struct {
 	Verdict Verdict `json:"verdict"`
 	Summary string  `json:"summary"`
 	Format  string  `json:"format,omitempty"` // "vc-jwt" or "json"
-	// Baked is "png" or "svg" when the credential was read from an image.
+	// Baked is "png" or "svg" when the credential was read from an image,
+	// and "pdf" when it was the credential.jwt attached to a PDF.
 	Baked       string          `json:"baked,omitempty"`
 	Checks      []Check         `json:"checks"`
 	Issuer      IssuerInfo      `json:"issuer"`

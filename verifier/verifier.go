@@ -209,6 +209,8 @@ func (v *Verifier) verifyInput(ctx context.Context, r *Result, data []byte, c ca
 		r.fail(CheckFormat, ErrWebPage, msgWebPage)
 	case kindImage:
 		v.verifyBaked(ctx, r, data, c)
+	case kindPDF:
+		v.verifyPDF(ctx, r, data, c)
 	default:
 		r.fail(CheckFormat, ErrNotCredential, "The input is neither a compact JWS nor a JSON credential; expected a compact JWS or a credential.")
 	}
@@ -234,6 +236,41 @@ func (v *Verifier) verifyBaked(ctx context.Context, r *Result, data []byte, c ca
 	}
 	r.Baked = kind
 	v.verifyInput(ctx, r, inner, c)
+}
+
+// verifyPDF extracts the credential that a PDF certificate attaches as
+// credential.jwt and verifies it.
+func (v *Verifier) verifyPDF(ctx context.Context, r *Result, data []byte, c call) {
+	inner, err := ExtractPDF(data)
+	switch {
+	case errors.Is(err, ErrNotCredential):
+		r.fail(CheckFormat, err, fmt.Sprintf("No credential could be read from the PDF: %s. Ask for the badge's link or its signed file instead.", errorDetail(err)))
+		return
+	case err != nil:
+		r.fail(CheckFormat, err, fmt.Sprintf("No credential could be read from the PDF: %s. If it is a certificate, open its attachment %s in a PDF reader and verify that file.", errorDetail(err), PDFAttachmentName))
+		return
+	}
+
+	inner = bytes.TrimSpace(inner)
+	switch detect(inner) {
+	case kindImage, kindPDF, kindHTML:
+		r.fail(CheckFormat, ErrBakedImage, fmt.Sprintf("The file %s attached to the PDF is not a credential but another document.", PDFAttachmentName))
+		return
+	}
+	r.Baked = "pdf"
+	v.verifyInput(ctx, r, inner, c)
+}
+
+// errorDetail returns the text of err without the text of the sentinel
+// it starts with, for a message that states that part in its own words.
+func errorDetail(err error) string {
+	text := err.Error()
+	for _, sentinel := range []error{ErrBakedImage, ErrNotCredential, ErrTooLarge} {
+		if detail, ok := strings.CutPrefix(text, sentinel.Error()+": "); ok {
+			return detail
+		}
+	}
+	return text
 }
 
 const msgWebPage = "This is a web page, not a credential. Ask for the badge file or for the link that serves the credential itself."

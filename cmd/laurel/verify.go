@@ -117,7 +117,11 @@ func printReport(w io.Writer, r *verifier.Result) {
 		if r.Recipient != nil {
 			fmt.Fprintf(w, "Recipient:  %s\n", named(r.Recipient.Name, r.Recipient.ID))
 		}
-		if r.Baked != "" {
+		switch r.Baked {
+		case "":
+		case "pdf":
+			fmt.Fprintf(w, "Read from:  the %s attached to a PDF\n", verifier.PDFAttachmentName)
+		default:
 			fmt.Fprintf(w, "Read from:  a baked %s image\n", strings.ToUpper(r.Baked))
 		}
 		if r.ValidFrom != nil {

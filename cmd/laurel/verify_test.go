@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -174,5 +175,29 @@ func TestVerifyCommandStdinAndURL(t *testing.T) {
 				t.Errorf("output says to try again, which cannot help:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestVerifyCommandPDF verifies a PDF that attaches a signed credential
+// as credential.jwt, as Laurel's certificates do.
+func TestVerifyCommandPDF(t *testing.T) {
+	data, err := os.ReadFile(vectorPath("v1.0.14-ex2-basic.jwt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jws := strings.TrimSpace(string(data))
+	pdf := fmt.Sprintf("%%PDF-1.3\n1 0 obj\n<< /Type /Filespec /F (credential.jwt) /EF << /F 2 0 R >> >>\nendobj\n"+
+		"2 0 obj\n<< /Type /EmbeddedFile /Length %d >>\nstream\n%s\nendstream\nendobj\n%%%%EOF\n", len(jws), jws)
+	path := filepath.Join(t.TempDir(), "certificate.pdf")
+	if err := os.WriteFile(path, []byte(pdf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := laurel(t, t.TempDir(), "verify", path)
+	if code != exitOK {
+		t.Errorf("exit %d, want %d\n%s%s", code, exitOK, out, errOut)
+	}
+	if !strings.Contains(out, "Read from:  the credential.jwt attached to a PDF") {
+		t.Errorf("report does not say where the credential came from:\n%s", out)
 	}
 }

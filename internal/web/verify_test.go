@@ -344,3 +344,19 @@ func TestVerifyPageBakedPNG(t *testing.T) {
 		t.Errorf("verdict %s, baked %q; want valid from png: %s", res.Verdict, res.Baked, resp.body)
 	}
 }
+
+// TestVerifyCertificatePDF uploads the PDF certificate this server makes:
+// the verifier reads the credential.jwt it attaches and verifies it.
+func TestVerifyCertificatePDF(t *testing.T) {
+	ts := newTestServer(t, withFonts(t), withVerifier(t))
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+	pdf := ts.get(t, "/credentials/"+award.Credential.ID+"/certificate.pdf", "").wantStatus(t, http.StatusOK).body
+
+	body, contentType := multipartBody(t, "file", "certificate.pdf", pdf, nil)
+	resp := ts.do(t, request{method: http.MethodPost, path: "/api/v1/verify", body: body,
+		header: http.Header{"Content-Type": {contentType}}}).wantStatus(t, http.StatusOK)
+	res := decodeResult(t, resp)
+	if res.Verdict != verifier.Valid || res.Baked != "pdf" {
+		t.Errorf("verdict %s, baked %q; want valid from pdf: %s", res.Verdict, res.Baked, resp.body)
+	}
+}
