@@ -48,6 +48,13 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error
 	if err != nil {
 		return err
 	}
+	return decodeJSONBody(body, v)
+}
+
+// decodeJSONBody decodes body as one JSON value into v for decodeJSON and
+// for handlers that read the body themselves. Errors are 400s in the
+// words of jsonError.
+func decodeJSONBody(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("the request body is empty; send a JSON document")
 	}

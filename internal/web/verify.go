@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
@@ -36,8 +37,9 @@ const codeRateLimited = "rate_limited"
 
 // verifyRequest is the JSON body of POST /api/v1/verify.
 type verifyRequest struct {
-	// Credential is a compact JWS, a credential in JSON or an http(s) URL.
-	Credential string `json:"credential"`
+	// Credential is a string (a compact JWS, a credential in JSON or an
+	// http(s) URL) or a credential as a JSON object.
+	Credential json.RawMessage `json:"credential"`
 	// Email, when set, is checked against the credential's recipient.
 	Email string `json:"email"`
 }
@@ -128,23 +130,26 @@ func readVerifyInput(w http.ResponseWriter, r *http.Request) (verifyInput, error
 	var in verifyInput
 	switch mediaType {
 	case "application/json":
-		var req verifyRequest
-		dec := json.NewDecoder(r.Body)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			return in, tooLargeOr(err, badRequest("the body is not the JSON object {\"credential\": …, \"email\": …}: %v", err))
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return in, tooLargeOr(err, badRequest("the request body cannot be read: %v", err))
 		}
-		in.text, in.email = req.Credential, strings.TrimSpace(req.Email)
+		if in, err = readVerifyJSON(body); err != nil {
+			return in, err
+		}
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(MaxVerifyBytes); err != nil {
 			return in, tooLargeOr(err, badRequest("the form cannot be read: %v", err))
 		}
 		in.text, in.email = r.FormValue("credential"), strings.TrimSpace(r.FormValue("email"))
-		if data, err := formFile(r); err != nil {
+		data, err := formFile(r)
+		if err != nil {
 			return in, err
-		} else if data != nil {
-			in.data = data
 		}
+		if data != nil && strings.TrimSpace(in.text) != "" {
+			return in, badRequest("give either a link or text, or a file, not both")
+		}
+		in.data = data
 	case "application/x-www-form-urlencoded":
 		if err := r.ParseForm(); err != nil {
 			return in, tooLargeOr(err, badRequest("the form cannot be read: %v", err))
@@ -155,6 +160,43 @@ func readVerifyInput(w http.ResponseWriter, r *http.Request) (verifyInput, error
 			message: fmt.Sprintf("content type %q is not accepted; send application/json, multipart/form-data or application/x-www-form-urlencoded", mediaType)}
 	}
 	return classifyInput(in)
+}
+
+// readVerifyJSON reads the JSON body of POST /api/v1/verify. Its
+// credential is a string, classified by classifyInput, or a credential as
+// a JSON object, which is verified as given.
+func readVerifyJSON(body []byte) (verifyInput, error) {
+	var in verifyInput
+	var req verifyRequest
+	if err := decodeJSONBody(body, &req); err != nil {
+		return in, err
+	}
+	in.email = strings.TrimSpace(req.Email)
+
+	raw := bytes.TrimSpace(req.Credential)
+	switch {
+	case len(raw) == 0, bytes.Equal(raw, []byte("null")):
+	case raw[0] == '"':
+		if err := json.Unmarshal(raw, &in.text); err != nil {
+			return in, badRequest("field \"credential\" is not a valid JSON string")
+		}
+	case raw[0] == '{':
+		in.data = raw
+	default:
+		return in, badRequest("field \"credential\" is a JSON %s; expected a string (a link, a token or credential JSON) or an object (the credential itself)", jsonTypeName(raw[0]))
+	}
+	return in, nil
+}
+
+// jsonTypeName names the JSON type of a value from its first byte.
+func jsonTypeName(first byte) string {
+	switch first {
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	}
+	return "number"
 }
 
 // classifyInput decides whether the pasted text is a URL or a credential.
@@ -178,12 +220,23 @@ func classifyInput(in verifyInput) (verifyInput, error) {
 	return in, nil
 }
 
-// formFile returns the uploaded file "file", or nil when none was sent.
+// formFile returns the uploaded file, or nil when none was sent. The file
+// is read from the field "file", or from "credential" for clients that
+// send the file under the name of the text field.
 func formFile(r *http.Request) ([]byte, error) {
-	f, _, err := r.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, nil
+	var headers []*multipart.FileHeader
+	for _, field := range []string{"file", "credential"} {
+		headers = append(headers, r.MultipartForm.File[field]...)
 	}
+	switch len(headers) {
+	case 0:
+		return nil, nil
+	case 1:
+	default:
+		return nil, badRequest("%d files were uploaded; upload one badge file at a time", len(headers))
+	}
+
+	f, err := headers[0].Open()
 	if err != nil {
 		return nil, badRequest("the uploaded file cannot be read: %v", err)
 	}

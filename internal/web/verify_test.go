@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -177,6 +178,95 @@ func TestAPIVerifyBlockedLinkMessage(t *testing.T) {
 			for _, unwanted := range []string{"--allow", "laurel verify", "Try again later"} {
 				if strings.Contains(format.Message, unwanted) {
 					t.Errorf("message contains %q: %s", unwanted, format.Message)
+				}
+			}
+		})
+	}
+}
+
+// TestAPIVerifyCredentialForms sends the credential in each form the API
+// accepts: a token string, a credential object, a file under "file" or
+// under "credential".
+func TestAPIVerifyCredentialForms(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	award := ts.credentialOf(t, ts.issue(t), "S1001")
+	jsonCopy := string(award.Credential.Document)
+
+	multipartFile := func(field string) (io.Reader, string) {
+		return multipartBody(t, field, "badge.jwt", []byte(award.Credential.JWS), nil)
+	}
+	tests := []struct {
+		name string
+		body func() (io.Reader, string)
+		want verifier.Verdict
+	}{
+		{"token string", func() (io.Reader, string) {
+			return strings.NewReader(`{"credential": "` + award.Credential.JWS + `"}`), "application/json"
+		}, verifier.Valid},
+		{"credential object", func() (io.Reader, string) {
+			return strings.NewReader(`{"credential": ` + jsonCopy + `, "email": "s1001@stu.example.edu"}`), "application/json"
+		}, verifier.Indeterminate},
+		{"file under file", func() (io.Reader, string) { return multipartFile("file") }, verifier.Valid},
+		{"file under credential", func() (io.Reader, string) { return multipartFile("credential") }, verifier.Valid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, contentType := tt.body()
+			resp := ts.do(t, request{method: http.MethodPost, path: "/api/v1/verify", body: body,
+				header: http.Header{"Content-Type": {contentType}}}).wantStatus(t, http.StatusOK)
+			res := decodeResult(t, resp)
+			if res.Verdict != tt.want {
+				t.Errorf("verdict %s, want %s: %s", res.Verdict, tt.want, resp.body)
+			}
+		})
+	}
+}
+
+// TestAPIVerifyRequestErrors sends bodies the API rejects. The messages
+// name the field and the JSON type expected, never a Go type.
+func TestAPIVerifyRequestErrors(t *testing.T) {
+	ts := newTestServer(t, withVerifier(t))
+	both, bothType := multipartBody(t, "file", "badge.jwt", []byte("a.b.c"), map[string][]string{"credential": {"https://badges.example.edu/credentials/1"}})
+	twoFiles, twoFilesType := func() (io.Reader, string) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for _, field := range []string{"file", "credential"} {
+			fw, err := mw.CreateFormFile(field, "badge.jwt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			fw.Write([]byte("a.b.c"))
+		}
+		mw.Close()
+		return &b, mw.FormDataContentType()
+	}()
+
+	tests := []struct {
+		name        string
+		contentType string
+		body        io.Reader
+		want        string
+	}{
+		{"array body", "application/json", strings.NewReader(`[1]`), "the request body is a JSON array; expected an object"},
+		{"string body", "application/json", strings.NewReader(`"a.b.c"`), "the request body is a JSON string; expected an object"},
+		{"credential number", "application/json", strings.NewReader(`{"credential": 5}`), `field "credential" is a JSON number; expected a string`},
+		{"credential array", "application/json", strings.NewReader(`{"credential": ["a.b.c"]}`), `field "credential" is a JSON array; expected a string`},
+		{"email number", "application/json", strings.NewReader(`{"credential": "a.b.c", "email": 5}`), `field "email" is a JSON number; expected a string`},
+		{"broken JSON", "application/json", strings.NewReader(`{"credential": }`), "the request body is not valid JSON at byte"},
+		{"text and file", bothType, both, "give either a link or text, or a file, not both"},
+		{"two files", twoFilesType, twoFiles, "2 files were uploaded; upload one badge file at a time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := ts.do(t, request{method: http.MethodPost, path: "/api/v1/verify", body: tt.body,
+				header: http.Header{"Content-Type": {tt.contentType}}}).wantStatus(t, http.StatusBadRequest)
+			msg := resp.errorBody(t).Error.Message
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("message %q lacks %q", msg, tt.want)
+			}
+			for _, goWords := range []string{"Go ", "struct", "verifyRequest", "web.", "json:"} {
+				if strings.Contains(msg, goWords) {
+					t.Errorf("message %q shows Go internals (%q)", msg, goWords)
 				}
 			}
 		})
