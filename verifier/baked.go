@@ -137,7 +137,7 @@ func ExtractSVG(data []byte) ([]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: the SVG image is not well-formed XML: %v", ErrBakedImage, err)
+			return nil, fmt.Errorf("%w: the SVG image is not well-formed XML: %s", ErrBakedImage, clip(err))
 		}
 
 		switch t := tok.(type) {

@@ -32,13 +32,13 @@ func checkContext(r *Result, c *credential) {
 		return
 	}
 	if list[0] != base {
-		r.fail(CheckContext, ErrNonConforming, fmt.Sprintf("The credential's first @context is %v; it must be %s.", list[0], base))
+		r.fail(CheckContext, ErrNonConforming, fmt.Sprintf("The credential's first @context is %s; it must be %s.", clip(list[0]), base))
 		return
 	}
 	ob, _ := list[1].(string)
 	switch {
 	case !obContextPattern.MatchString(ob):
-		r.fail(CheckContext, ErrNonConforming, fmt.Sprintf("The credential's second @context is %v; it must be the Open Badges 3.0 context, such as https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json.", list[1]))
+		r.fail(CheckContext, ErrNonConforming, fmt.Sprintf("The credential's second @context is %s; it must be the Open Badges 3.0 context, such as https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json.", clip(list[1])))
 	case c.contextErr != nil:
 		reportContextError(r, c.contextErr, c.proofUsesJSONLD)
 	case ob == unversionedOBContext:
@@ -71,13 +71,13 @@ func checkType(r *Result, c *credential) {
 	case !ok:
 		r.fail(CheckType, ErrNonConforming, "The credential's type is missing or is not a string or a list of strings.")
 	case !slices.Contains(types, "VerifiableCredential"):
-		r.fail(CheckType, ErrNonConforming, fmt.Sprintf("The credential's type %v does not include VerifiableCredential.", types))
+		r.fail(CheckType, ErrNonConforming, fmt.Sprintf("The credential's type %s does not include VerifiableCredential.", clip(types)))
 	case slices.Contains(types, "OpenBadgeCredential"), slices.Contains(types, "AchievementCredential"):
 		r.pass(CheckType, "The credential is an Open Badges 3.0 OpenBadgeCredential.")
 	case slices.Contains(types, "EndorsementCredential"):
 		r.fail(CheckType, ErrNonConforming, "This is an endorsement, not a badge: only OpenBadgeCredential and AchievementCredential are verified.")
 	default:
-		r.fail(CheckType, ErrNonConforming, fmt.Sprintf("The credential's type %v includes neither OpenBadgeCredential nor AchievementCredential, so it is not an Open Badge.", types))
+		r.fail(CheckType, ErrNonConforming, fmt.Sprintf("The credential's type %s includes neither OpenBadgeCredential nor AchievementCredential, so it is not an Open Badge.", clip(types)))
 	}
 }
 
@@ -121,28 +121,28 @@ func checkCredentialSchemas(r *Result, c *credential, s *schemaSet, own bool) {
 	for _, e := range entries {
 		id, typ := str(e, "id"), str(e, "type")
 		if typ != schemaValidatorType {
-			skipped = append(skipped, fmt.Sprintf("%s was skipped because its type %q is not %s", id, typ, schemaValidatorType))
+			skipped = append(skipped, fmt.Sprintf("%s was skipped because its type %q is not %s", clip(id), clip(typ), schemaValidatorType))
 			continue
 		}
 		sch := s.byID(id, c.version)
 		if sch == nil {
-			skipped = append(skipped, fmt.Sprintf("%s was not checked because schemas are not downloaded", id))
+			skipped = append(skipped, fmt.Sprintf("%s was not checked because schemas are not downloaded", clip(id)))
 			continue
 		}
 		if findings := c.conformsTo(sch, own); findings != "" {
-			failed = append(failed, fmt.Sprintf("%s: %s", id, findings))
+			failed = append(failed, fmt.Sprintf("%s: %s", clip(id), findings))
 			continue
 		}
-		passed = append(passed, id)
+		passed = append(passed, clip(id))
 	}
 
 	switch {
 	case len(failed) > 0:
-		r.fail(CheckCredentialSchema, ErrNonConforming, "The credential does not follow the schema it names: "+strings.Join(failed, "; ")+".")
+		r.fail(CheckCredentialSchema, ErrNonConforming, "The credential does not follow the schema it names: "+listItems(failed, "; ")+".")
 	case len(skipped) > 0:
-		r.warn(CheckCredentialSchema, ErrNotChecked, "Not every schema the credential names was applied: "+strings.Join(skipped, "; ")+".")
+		r.warn(CheckCredentialSchema, ErrNotChecked, "Not every schema the credential names was applied: "+listItems(skipped, "; ")+".")
 	default:
-		r.pass(CheckCredentialSchema, "The credential follows the schema it names: "+strings.Join(passed, ", ")+".")
+		r.pass(CheckCredentialSchema, "The credential follows the schema it names: "+listItems(passed, ", ")+".")
 	}
 }
 
@@ -171,7 +171,7 @@ func checkSubject(r *Result, c *credential) {
 	case c.subject == nil:
 		r.fail(CheckSubject, ErrNonConforming, "The credential's credentialSubject is missing or is not a single object.")
 	case c.subjectID != "":
-		r.pass(CheckSubject, fmt.Sprintf("The badge names its recipient as %s.", c.subjectID))
+		r.pass(CheckSubject, fmt.Sprintf("The badge names its recipient as %s.", clip(c.subjectID)))
 	case len(c.identifiers()) > 0:
 		r.pass(CheckSubject, "The badge identifies its recipient by an identifier.")
 	default:
@@ -208,11 +208,11 @@ func checkAchievementType(r *Result, c *credential) {
 	}
 	for _, t := range values {
 		if !slices.Contains(achievementTypes, t) && !extTypePattern.MatchString(t) {
-			r.fail(CheckAchievementType, ErrNonConforming, fmt.Sprintf("The achievementType %q is not an Open Badges type: use a token such as Badge or MicroCredential, or an extension such as ext:Bootcamp.", t))
+			r.fail(CheckAchievementType, ErrNonConforming, fmt.Sprintf("The achievementType %q is not an Open Badges type: use a token such as Badge or MicroCredential, or an extension such as ext:Bootcamp.", clip(t)))
 			return
 		}
 	}
-	r.pass(CheckAchievementType, fmt.Sprintf("The achievement type %s is an Open Badges type.", strings.Join(values, ", ")))
+	r.pass(CheckAchievementType, fmt.Sprintf("The achievement type %s is an Open Badges type.", clip(strings.Join(values, ", "))))
 }
 
 // checkValidity compares the validity period with now, allowing skew in

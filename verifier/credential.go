@@ -128,7 +128,7 @@ func parseDateTime(s string) (t time.Time, noZone bool, err error) {
 	if t, err := time.ParseInLocation(noZoneLayout, s, time.UTC); err == nil {
 		return t, true, nil
 	}
-	return time.Time{}, false, fmt.Errorf("%q is not a date-time such as 2025-03-10T09:00:00Z", s)
+	return time.Time{}, false, fmt.Errorf("%q is not a date-time such as 2025-03-10T09:00:00Z", clip(s))
 }
 
 // formatDate writes t for a reader: "3 March 2025", with the UTC time of

@@ -18,6 +18,11 @@ const (
 	suiteEdDSA2022      = "eddsa-2022" // draft name of eddsa-rdfc-2022, same algorithm
 )
 
+// maxProofs bounds the proofs of one document that are tried. A
+// credential carries one proof, or a few in a proof set; each costs a key
+// lookup and a signature check.
+const maxProofs = 8
+
 // acceptControllerDocument is the Accept header of controller documents.
 const acceptControllerDocument = "application/did+json, application/ld+json;q=0.9, application/json;q=0.8"
 
@@ -32,10 +37,24 @@ type diOutcome struct {
 
 // verifyEmbeddedProofs checks the Data Integrity proofs of doc, whose
 // issuer is issuerID. Any one valid proof with purpose assertionMethod
-// suffices. Proofs of unknown types are skipped: next to a valid proof they
-// turn the signature check into a warning, and alone they leave it
-// undetermined.
+// suffices, and the first maxProofs proofs are tried. Proofs of unknown
+// types or cryptosuites are skipped: next to a valid proof they turn the
+// signature check into a warning, and alone they leave it undetermined. A
+// DataIntegrityProof without a cryptosuite is malformed, and fails when
+// no other proof could be checked.
 func (v *Verifier) verifyEmbeddedProofs(ctx context.Context, doc map[string]any, issuerID string) diOutcome {
+	o := v.tryProofs(ctx, doc, issuerID)
+	if n := len(objects(doc["proof"])); n > maxProofs && o.contextErr == nil {
+		o.signature.Message += fmt.Sprintf(" The credential has %d proofs; only the first %d were tried.", n, maxProofs)
+		if o.signature.Outcome == Pass {
+			o.signature.Outcome, o.signature.Err, o.signature.Code = Warn, ErrNotChecked, codeOf(ErrNotChecked)
+		}
+	}
+	return o
+}
+
+// tryProofs checks the first maxProofs proofs of doc.
+func (v *Verifier) tryProofs(ctx context.Context, doc map[string]any, issuerID string) diOutcome {
 	proofs := objects(doc["proof"])
 	if len(proofs) == 0 {
 		return diOutcome{
@@ -55,12 +74,15 @@ func (v *Verifier) verifyEmbeddedProofs(ctx context.Context, doc map[string]any,
 
 	var docHash [32]byte
 	hashed := false
-	var unknown []string
+	var unknown, malformed tally
 	var last *diOutcome
-	for _, p := range proofs {
-		typ := str(p, "type")
-		if !supportedProof(p) {
-			unknown = append(unknown, proofName(p, typ))
+	for _, p := range proofs[:min(len(proofs), maxProofs)] {
+		switch {
+		case str(p, "type") == proofDataIntegrity && str(p, "cryptosuite") == "":
+			malformed.add(proofName(p))
+			continue
+		case !supportedProof(p):
+			unknown.add(proofName(p))
 			continue
 		}
 		if !hashed {
@@ -75,32 +97,85 @@ func (v *Verifier) verifyEmbeddedProofs(ctx context.Context, doc map[string]any,
 			return o
 		}
 		if o.signature.Outcome == Pass || o.signature.Outcome == Warn {
-			return withSkipped(o, unknown)
+			return withSkipped(o, unknown, malformed)
 		}
 		last = &o
 	}
 
-	if last != nil {
+	noProof := skipped(CheckIssuerKey, ErrNotChecked, "The issuer's key was not looked up because no proof could be checked.")
+	switch {
+	case last != nil:
 		return *last
+	case unknown.total() > 0:
+		msg := fmt.Sprintf("The credential's proofs are of kinds this verifier does not check: %s. So the signature was not verified. Supported are DataIntegrityProof with the cryptosuite eddsa-rdfc-2022 or eddsa-2022, and Ed25519Signature2020.", unknown)
+		if malformed.total() > 0 {
+			msg += fmt.Sprintf(" Proofs that are malformed were skipped: %s.", malformed)
+		}
+		return diOutcome{
+			signature: Check{Name: CheckSignature, Outcome: Skip, Err: ErrUnsupportedProof, Code: codeOf(ErrUnsupportedProof), required: true, Message: msg},
+			binding:   noProof,
+		}
 	}
 	return diOutcome{
-		signature: Check{Name: CheckSignature, Outcome: Skip, Err: ErrUnsupportedProof, Code: codeOf(ErrUnsupportedProof), required: true,
-			Message: fmt.Sprintf("The credential's proofs are of types this verifier does not check (%s), so the signature was not verified. Supported are DataIntegrityProof with eddsa-rdfc-2022 or eddsa-2022, and Ed25519Signature2020.", strings.Join(unknown, ", "))},
-		binding: skipped(CheckIssuerKey, ErrNotChecked, "The issuer's key was not looked up because no proof could be checked."),
+		signature: Check{Name: CheckSignature, Outcome: Fail, Err: ErrMalformed, Code: codeOf(ErrMalformed),
+			Message: fmt.Sprintf("The credential's proof cannot be checked: %s. VC Data Integrity 1.0 requires a DataIntegrityProof to name its cryptosuite, such as eddsa-rdfc-2022.", malformed)},
+		binding: noProof,
 	}
 }
 
-// withSkipped adds the proofs of unsupported types to a verified
+// withSkipped adds the proofs that were not checked to a verified
 // signature check as a warning.
-func withSkipped(o diOutcome, unknown []string) diOutcome {
-	if len(unknown) == 0 {
+func withSkipped(o diOutcome, unknown, malformed tally) diOutcome {
+	if unknown.total()+malformed.total() == 0 {
 		return o
 	}
-	o.signature.Message += fmt.Sprintf(" Proofs of types this verifier does not check were skipped: %s.", strings.Join(unknown, ", "))
+	if unknown.total() > 0 {
+		o.signature.Message += fmt.Sprintf(" Proofs of kinds this verifier does not check were skipped: %s.", unknown)
+	}
+	if malformed.total() > 0 {
+		o.signature.Message += fmt.Sprintf(" Proofs that are malformed were skipped: %s.", malformed)
+	}
 	if o.signature.Outcome == Pass {
 		o.signature.Outcome, o.signature.Err, o.signature.Code = Warn, ErrUnsupportedProof, codeOf(ErrUnsupportedProof)
 	}
 	return o
+}
+
+// tally counts descriptions, such as the kinds of proofs skipped, keeping
+// the order in which each first appeared.
+type tally struct {
+	order  []string
+	counts map[string]int
+}
+
+func (t *tally) add(description string) {
+	if t.counts == nil {
+		t.counts = map[string]int{}
+	}
+	if t.counts[description] == 0 {
+		t.order = append(t.order, description)
+	}
+	t.counts[description]++
+}
+
+func (t tally) total() int {
+	n := 0
+	for _, c := range t.counts {
+		n += c
+	}
+	return n
+}
+
+// String lists each description once, with its count when above one.
+func (t tally) String() string {
+	items := make([]string, 0, len(t.order))
+	for _, d := range t.order {
+		if n := t.counts[d]; n > 1 {
+			d = fmt.Sprintf("%s (%d proofs)", d, n)
+		}
+		items = append(items, d)
+	}
+	return listItems(items, ", ")
 }
 
 // supportedProof reports whether p is a proof type and cryptosuite this
@@ -116,14 +191,21 @@ func supportedProof(p map[string]any) bool {
 	return false
 }
 
-func proofName(p map[string]any, typ string) string {
-	if suite := str(p, "cryptosuite"); suite != "" {
-		return fmt.Sprintf("%s (%s)", typ, suite)
+// proofName describes a proof by its type and, for a DataIntegrityProof,
+// its cryptosuite.
+func proofName(p map[string]any) string {
+	typ, suite := str(p, "type"), str(p, "cryptosuite")
+	switch {
+	case typ == "":
+		return "a proof without a type"
+	case typ == proofDataIntegrity && suite == "":
+		return "DataIntegrityProof without a cryptosuite"
+	case typ == proofDataIntegrity && !supportedProof(p):
+		return fmt.Sprintf("DataIntegrityProof with the cryptosuite %q", clip(suite))
+	case suite != "":
+		return fmt.Sprintf("%s with the cryptosuite %q", clip(typ), clip(suite))
 	}
-	if typ == "" {
-		return "a proof without type"
-	}
-	return typ
+	return clip(typ)
 }
 
 func skipped(name string, err error, message string) Check {
@@ -144,7 +226,7 @@ func contextFailure(err error) diOutcome {
 // canonical document without proofs.
 func (v *Verifier) verifyProof(ctx context.Context, docContext any, p map[string]any, issuerID string, docHash [32]byte) diOutcome {
 	if purpose := str(p, "proofPurpose"); purpose != "assertionMethod" {
-		return proofFailure(ErrKeyNotAuthorized, fmt.Sprintf("The proof's purpose is %q; a credential must be signed for assertionMethod.", purpose))
+		return proofFailure(ErrKeyNotAuthorized, fmt.Sprintf("The proof's purpose is %q; a credential must be signed for assertionMethod.", clip(purpose)))
 	}
 	sig, err := decodeProofValue(str(p, "proofValue"))
 	if err != nil {
@@ -180,7 +262,7 @@ func (v *Verifier) verifyProof(ctx context.Context, docContext any, p map[string
 	for _, k := range kr.candidates {
 		pub, ok := k.key.(ed25519.PublicKey)
 		if !ok {
-			return diOutcome{signature: Check{Name: CheckSignature, Outcome: Fail, Err: ErrInvalidKey, Code: codeOf(ErrInvalidKey), Message: fmt.Sprintf("The proof names a %s key, but %s proofs need an Ed25519 key.", keyKind(k.key), proofName(p, str(p, "type")))}, binding: kr.binding}
+			return diOutcome{signature: Check{Name: CheckSignature, Outcome: Fail, Err: ErrInvalidKey, Code: codeOf(ErrInvalidKey), Message: fmt.Sprintf("The proof names a %s key, but %s proofs need an Ed25519 key.", keyKind(k.key), proofName(p))}, binding: kr.binding}
 		}
 		if ed25519.Verify(pub, data, sig) {
 			return diOutcome{signature: verifiedCheck(p, signatureMessage(kr.origin, k.id)), binding: kr.binding}
@@ -241,7 +323,7 @@ func (v *Verifier) keyErrorCheck(err error) Check {
 // decodeProofValue decodes a multibase base58btc ('z') Ed25519 signature.
 func decodeProofValue(s string) ([]byte, error) {
 	if len(s) < 2 || s[0] != 'z' {
-		return nil, fmt.Errorf("%w: proofValue %q is not multibase base58btc (it must start with \"z\")", ErrMalformed, shorten(s))
+		return nil, fmt.Errorf("%w: proofValue %q is not multibase base58btc (it must start with \"z\")", ErrMalformed, clip(s))
 	}
 	if len(s) > 2*ed25519.SignatureSize {
 		return nil, fmt.Errorf("%w: proofValue has %d characters, more than an Ed25519 signature needs", ErrMalformed, len(s))
@@ -270,14 +352,14 @@ func (v *Verifier) resolveVerificationMethod(ctx context.Context, vm, issuerID s
 	case strings.HasPrefix(vm, "https://"), strings.HasPrefix(vm, "http://"):
 		return v.resolveControllerKey(ctx, vm, issuerID)
 	}
-	return nil, fmt.Errorf("%w: verificationMethod %q is neither a DID URL nor an https URL", ErrKeyNotFound, shorten(vm))
+	return nil, fmt.Errorf("%w: verificationMethod %q is neither a DID URL nor an https URL", ErrKeyNotFound, clip(vm))
 }
 
 // resolveControllerKey resolves an http(s) verificationMethod.
 func (v *Verifier) resolveControllerKey(ctx context.Context, vm, issuerID string) (*keyResult, error) {
 	controller, fragment, _ := strings.Cut(vm, "#")
 	if controller != issuerID {
-		return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The proof's key %s is not under the issuer's id %s, so it was not looked up.", shorten(vm), issuerID))}, nil
+		return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The proof's key %s is not under the issuer's id %s, so it was not looked up.", clip(vm), clip(issuerID)))}, nil
 	}
 
 	if strings.HasPrefix(fragment, "z6Mk") {
@@ -288,16 +370,16 @@ func (v *Verifier) resolveControllerKey(ctx context.Context, vm, issuerID string
 		return &keyResult{
 			candidates: []*publicKey{{key: key, id: vm}},
 			origin:     "the key named in the issuer's id",
-			binding:    bound("The key is named under the issuer's own id " + shorten(issuerID) + "."),
+			binding:    bound("The key is named under the issuer's own id " + clip(issuerID) + "."),
 		}, nil
 	}
 
 	if _, err := url.Parse(controller); err != nil {
-		return nil, fmt.Errorf("%w: verificationMethod %q is not a URL: %v", ErrKeyNotFound, shorten(vm), err)
+		return nil, fmt.Errorf("%w: verificationMethod %q is not a URL: %v", ErrKeyNotFound, clip(vm), err)
 	}
 	doc, err := v.fetch.get(ctx, controller, acceptControllerDocument, v.opts.CacheMaxAge)
 	if err != nil {
-		return nil, fmt.Errorf("fetch controller document %s: %w", controller, err)
+		return nil, fmt.Errorf("fetch controller document %s: %w", clip(controller), err)
 	}
 	pd, err := doc.didDocument(controller)
 	if err != nil {
@@ -305,14 +387,14 @@ func (v *Verifier) resolveControllerKey(ctx context.Context, vm, issuerID string
 	}
 	m := pd.method(vm)
 	if m == nil {
-		return nil, fmt.Errorf("%w: the controller document %s lists no key %s", ErrKeyNotFound, controller, shorten(vm))
+		return nil, fmt.Errorf("%w: the controller document %s lists no key %s", ErrKeyNotFound, clip(controller), clip(vm))
 	}
 	if !pd.assertion[vm] {
-		return nil, fmt.Errorf("%w: the controller document %s does not list %s under assertionMethod", ErrKeyNotAuthorized, controller, shorten(vm))
+		return nil, fmt.Errorf("%w: the controller document %s does not list %s under assertionMethod", ErrKeyNotAuthorized, clip(controller), clip(vm))
 	}
 	k, err := pd.publicKey(*m)
 	if err != nil {
 		return nil, err
 	}
-	return &keyResult{candidates: []*publicKey{k}, origin: "the issuer's published key", binding: bound("The key is listed for issuing in the issuer's controller document " + shorten(controller) + ".")}, nil
+	return &keyResult{candidates: []*publicKey{k}, origin: "the issuer's published key", binding: bound("The key is listed for issuing in the issuer's controller document " + clip(controller) + ".")}, nil
 }

@@ -143,7 +143,7 @@ func wrapperMessage(doc map[string]any) string {
 	sort.Strings(names)
 	for _, name := range names {
 		if s, ok := doc[name].(string); ok && len(s) > 0 && looksLikeJWS([]byte(s)) && bytes.Count([]byte(s), []byte(".")) == 2 {
-			return fmt.Sprintf("This is JSON that wraps a token in its %q member; expected a compact JWS or a credential. Verify the token itself.", name)
+			return fmt.Sprintf("This is JSON that wraps a token in its %q member; expected a compact JWS or a credential. Verify the token itself.", clip(name))
 		}
 	}
 	return "This JSON has neither @context nor type, so it is not a credential; expected a compact JWS or a credential."

@@ -26,22 +26,22 @@ func parseDIDURL(s string) (didURL, error) {
 	did, fragment, _ := strings.Cut(s, "#")
 	rest, ok := strings.CutPrefix(did, "did:")
 	if !ok {
-		return didURL{}, fmt.Errorf("%w: %q does not start with \"did:\"", ErrInvalidDID, s)
+		return didURL{}, fmt.Errorf("%w: %q does not start with \"did:\"", ErrInvalidDID, clip(s))
 	}
 	if strings.ContainsAny(did, "/?") {
-		return didURL{}, fmt.Errorf("%w: %q: DID URLs with a path or query are not supported as key ids", ErrInvalidDID, s)
+		return didURL{}, fmt.Errorf("%w: %q: DID URLs with a path or query are not supported as key ids", ErrInvalidDID, clip(s))
 	}
 	method, id, ok := strings.Cut(rest, ":")
 	if !ok || method == "" || id == "" {
-		return didURL{}, fmt.Errorf("%w: %q has no method or method-specific id", ErrInvalidDID, s)
+		return didURL{}, fmt.Errorf("%w: %q has no method or method-specific id", ErrInvalidDID, clip(s))
 	}
 	for _, r := range method {
 		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
-			return didURL{}, fmt.Errorf("%w: method %q of %q must be lower-case letters and digits", ErrInvalidDID, method, s)
+			return didURL{}, fmt.Errorf("%w: method %q of %q must be lower-case letters and digits", ErrInvalidDID, clip(method), clip(s))
 		}
 	}
 	if err := checkIDChars(id); err != nil {
-		return didURL{}, fmt.Errorf("%w: %q: %v", ErrInvalidDID, s, err)
+		return didURL{}, fmt.Errorf("%w: %q: %v", ErrInvalidDID, clip(s), err)
 	}
 	return didURL{did: did, method: method, id: id, fragment: fragment}, nil
 }
@@ -82,10 +82,10 @@ func didWebURL(d didURL, scheme string) (string, error) {
 	segments := strings.Split(d.id, ":")
 	host, err := url.PathUnescape(segments[0])
 	if err != nil {
-		return "", fmt.Errorf("%w: host of %q: %v", ErrInvalidDID, d.did, err)
+		return "", fmt.Errorf("%w: host of %q: %v", ErrInvalidDID, clip(d.did), err)
 	}
 	if err := checkWebHost(host); err != nil {
-		return "", fmt.Errorf("%w: %q: %v", ErrInvalidDID, d.did, err)
+		return "", fmt.Errorf("%w: %q: %v", ErrInvalidDID, clip(d.did), err)
 	}
 
 	path := "/.well-known"
@@ -93,7 +93,7 @@ func didWebURL(d didURL, scheme string) (string, error) {
 		path = ""
 		for _, s := range segments[1:] {
 			if s == "" || s == "." || s == ".." {
-				return "", fmt.Errorf("%w: %q has an empty or dot path segment", ErrInvalidDID, d.did)
+				return "", fmt.Errorf("%w: %q has an empty or dot path segment", ErrInvalidDID, clip(d.did))
 			}
 			path += "/" + s
 		}
@@ -107,7 +107,7 @@ func checkWebHost(host string) error {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		name, port = host[:i], host[i+1:]
 		if port == "" || len(port) > 5 || strings.Trim(port, "0123456789") != "" {
-			return fmt.Errorf("port %q is not a number", port)
+			return fmt.Errorf("port %q is not a number", clip(port))
 		}
 	}
 	if name == "" {
@@ -116,7 +116,7 @@ func checkWebHost(host string) error {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-			return fmt.Errorf("host %q contains %q", name, c)
+			return fmt.Errorf("host %q contains %q", clip(name), c)
 		}
 	}
 	return nil
@@ -203,17 +203,17 @@ func parseDIDDocument(data []byte, did string) (*parsedDIDDocument, error) {
 	}
 	var doc didDocument
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDIDDocument, err)
+		return nil, fmt.Errorf("%w: %s", ErrDIDDocument, describeJSONError(err))
 	}
 	if doc.ID != did {
-		return nil, fmt.Errorf("%w: the document served for %s has id %q; a DID document must carry exactly the DID it was resolved for", ErrDIDDocument, did, doc.ID)
+		return nil, fmt.Errorf("%w: the document served for %s has id %q; a DID document must carry exactly the DID it was resolved for", ErrDIDDocument, clip(did), clip(doc.ID))
 	}
 
 	p := &parsedDIDDocument{id: did, assertion: map[string]bool{}}
 	for _, raw := range doc.VerificationMethod {
 		var vm verificationMethod
 		if err := json.Unmarshal(raw, &vm); err != nil {
-			return nil, fmt.Errorf("%w: verificationMethod: %v", ErrDIDDocument, err)
+			return nil, fmt.Errorf("%w: verificationMethod: %s", ErrDIDDocument, describeJSONError(err))
 		}
 		vm.ID = absoluteID(did, vm.ID)
 		p.methods = append(p.methods, vm)
@@ -228,7 +228,7 @@ func parseDIDDocument(data []byte, did string) (*parsedDIDDocument, error) {
 		}
 		var vm verificationMethod
 		if err := json.Unmarshal(raw, &vm); err != nil {
-			return nil, fmt.Errorf("%w: assertionMethod: %v", ErrDIDDocument, err)
+			return nil, fmt.Errorf("%w: assertionMethod: %s", ErrDIDDocument, describeJSONError(err))
 		}
 		vm.ID = absoluteID(did, vm.ID)
 		p.methods = append(p.methods, vm)
@@ -275,18 +275,18 @@ func (vm *verificationMethod) publicKey() (*publicKey, error) {
 	case len(vm.PublicKeyJwk) > 0 && string(vm.PublicKeyJwk) != "null":
 		k, err := parseJWK(vm.PublicKeyJwk)
 		if err != nil {
-			return nil, fmt.Errorf("verification method %s: %w", vm.ID, err)
+			return nil, fmt.Errorf("verification method %s: %w", clip(vm.ID), err)
 		}
 		k.id = vm.ID
 		return k, nil
 	case vm.PublicKeyMultibase != "":
 		key, err := parseMultikey(vm.PublicKeyMultibase)
 		if err != nil {
-			return nil, fmt.Errorf("verification method %s: %w", vm.ID, err)
+			return nil, fmt.Errorf("verification method %s: %w", clip(vm.ID), err)
 		}
 		return &publicKey{key: key, id: vm.ID}, nil
 	}
-	return nil, fmt.Errorf("%w: verification method %s has neither publicKeyJwk nor publicKeyMultibase", ErrInvalidKey, vm.ID)
+	return nil, fmt.Errorf("%w: verification method %s has neither publicKeyJwk nor publicKeyMultibase", ErrInvalidKey, clip(vm.ID))
 }
 
 // didKeyPublicKey decodes a did:key DID: its method-specific id is a
@@ -294,10 +294,10 @@ func (vm *verificationMethod) publicKey() (*publicKey, error) {
 func didKeyPublicKey(d didURL) (*publicKey, error) {
 	key, err := parseMultikey(d.id)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", d.did, err)
+		return nil, fmt.Errorf("%s: %w", clip(d.did), err)
 	}
 	if d.fragment != "" && d.fragment != d.id {
-		return nil, fmt.Errorf("%w: the fragment of %s#%s must repeat the key", ErrInvalidDID, d.did, d.fragment)
+		return nil, fmt.Errorf("%w: the fragment of %s#%s must repeat the key", ErrInvalidDID, clip(d.did), clip(d.fragment))
 	}
 	return &publicKey{key: key, id: d.did + "#" + d.id}, nil
 }
@@ -307,11 +307,11 @@ func didKeyPublicKey(d didURL) (*publicKey, error) {
 func didJWKPublicKey(d didURL) (*publicKey, error) {
 	raw, err := decodeBase64URL(d.id)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not base64url without padding: %v", ErrInvalidDID, d.did, err)
+		return nil, fmt.Errorf("%w: %s is not base64url without padding: %v", ErrInvalidDID, clip(d.did), err)
 	}
 	k, err := parseJWK(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", d.did, err)
+		return nil, fmt.Errorf("%s: %w", clip(d.did), err)
 	}
 	k.id = d.did + "#0"
 	return k, nil

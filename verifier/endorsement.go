@@ -89,9 +89,9 @@ func (v *Verifier) checkEndorsement(ctx context.Context, ref endorsementRef) Che
 		endorser = "an unnamed endorser"
 	}
 	if sub.Verdict.Acceptable() {
-		return Check{Name: CheckEndorsement, Outcome: Pass, Message: fmt.Sprintf("The endorsement in %s by %s is genuine.", ref.where, endorser)}
+		return Check{Name: CheckEndorsement, Outcome: Pass, Message: fmt.Sprintf("The endorsement in %s by %s is genuine.", ref.where, clip(endorser))}
 	}
-	return endorsementWarning(fmt.Sprintf("The endorsement in %s by %s cannot be relied on (%s): %s", ref.where, endorser, strings.ReplaceAll(string(sub.Verdict), "_", " "), firstProblem(sub)))
+	return endorsementWarning(fmt.Sprintf("The endorsement in %s by %s cannot be relied on (%s): %s", ref.where, clip(endorser), strings.ReplaceAll(string(sub.Verdict), "_", " "), firstProblem(sub)))
 }
 
 // endorsementBytes returns a compact JWS string as is and an object as
@@ -138,7 +138,7 @@ func endorsementWarning(message string) Check {
 func checkEndorsementType(r *Result, c *credential) {
 	types, _ := stringList(c.doc["type"])
 	if !slices.Contains(types, "VerifiableCredential") || !slices.Contains(types, "EndorsementCredential") {
-		r.fail(CheckType, ErrNonConforming, fmt.Sprintf("The endorsement's type %v does not include both VerifiableCredential and EndorsementCredential.", types))
+		r.fail(CheckType, ErrNonConforming, fmt.Sprintf("The endorsement's type %s does not include both VerifiableCredential and EndorsementCredential.", clip(types)))
 		return
 	}
 	r.pass(CheckType, "The credential is an Open Badges 3.0 EndorsementCredential.")

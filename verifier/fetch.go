@@ -153,7 +153,7 @@ func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Du
 func (f *fetcher) do(ctx context.Context, target, accept string, cached *document) (*document, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %s: %v", ErrBlockedURL, target, err)
+		return nil, 0, fmt.Errorf("%w: %s: %s", ErrBlockedURL, clip(target), clip(err))
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", "laurel-verifier")
@@ -171,14 +171,14 @@ func (f *fetcher) do(ctx context.Context, target, accept string, cached *documen
 		return cached, cacheLifetime(resp.Header), nil
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, 0, &statusError{status: resp.StatusCode, err: fmt.Errorf("%w: %s returned HTTP %d", ErrFetch, target, resp.StatusCode)}
+		return nil, 0, &statusError{status: resp.StatusCode, err: fmt.Errorf("%w: %s returned HTTP %d", ErrFetch, clip(target), resp.StatusCode)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
 		return nil, 0, fetchError(target, err)
 	}
 	if int64(len(body)) > f.maxBytes {
-		return nil, 0, fmt.Errorf("%w: %s sent more than %d bytes", ErrTooLarge, target, f.maxBytes)
+		return nil, 0, fmt.Errorf("%w: %s sent more than %d bytes", ErrTooLarge, clip(target), f.maxBytes)
 	}
 
 	doc := &document{body: body, contentType: mediaType(resp.Header.Get("Content-Type")), url: resp.Request.URL.String(), etag: resp.Header.Get("ETag")}
@@ -196,9 +196,9 @@ func fetchError(target string, err error) error {
 		return err
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return fmt.Errorf("%w: %s timed out", ErrFetch, target)
+		return fmt.Errorf("%w: %s timed out", ErrFetch, clip(target))
 	}
-	return fmt.Errorf("%w: %s: %v", ErrFetch, target, err)
+	return fmt.Errorf("%w: %s: %s", ErrFetch, clip(target), clip(err))
 }
 
 // statusError is a response with an HTTP status other than 200. Its text
@@ -260,21 +260,21 @@ func (f *fetcher) checkURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(encoded)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q is not a URL: %v", ErrBlockedURL, raw, err)
+		return nil, fmt.Errorf("%w: %q is not a URL: %s", ErrBlockedURL, clip(raw), clip(err))
 	}
 
 	if err := f.checkScheme(u); err != nil {
 		return nil, err
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("%w: %q contains a user name; remove it", ErrBlockedURL, raw)
+		return nil, fmt.Errorf("%w: %q contains a user name; remove it", ErrBlockedURL, clip(raw))
 	}
 	host := u.Hostname()
 	if host == "" {
-		return nil, fmt.Errorf("%w: %q has no host", ErrBlockedURL, raw)
+		return nil, fmt.Errorf("%w: %q has no host", ErrBlockedURL, clip(raw))
 	}
 	if !isASCII(host) || strings.Contains(host, "%") {
-		return nil, fmt.Errorf("%w: host %q is not ASCII; write international names in punycode (xn--…)", ErrBlockedURL, host)
+		return nil, fmt.Errorf("%w: host %q is not ASCII; write international names in punycode (xn--…)", ErrBlockedURL, clip(host))
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, nil
@@ -288,9 +288,9 @@ func (f *fetcher) checkScheme(u *url.URL) error {
 		if f.allowHTTP || f.local[urlAuthority(u)] != nil {
 			return nil
 		}
-		return &optInError{fmt.Errorf("%w: %s uses plain http; only https URLs are fetched", ErrBlockedURL, u.Redacted())}
+		return &optInError{fmt.Errorf("%w: %s uses plain http; only https URLs are fetched", ErrBlockedURL, clip(u.Redacted()))}
 	}
-	return fmt.Errorf("%w: %q is not an https URL", ErrBlockedURL, u.Redacted())
+	return fmt.Errorf("%w: %q is not an https URL", ErrBlockedURL, clip(u.Redacted()))
 }
 
 func (f *fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
@@ -314,7 +314,7 @@ func encodeIRI(s string) (string, error) {
 		c := s[i]
 		switch {
 		case c <= ' ' || c == 0x7f:
-			return "", fmt.Errorf("%w: %q contains a space or control character", ErrBlockedURL, s)
+			return "", fmt.Errorf("%w: %q contains a space or control character", ErrBlockedURL, clip(s))
 		case c >= 0x80:
 			fmt.Fprintf(&b, "%%%02X", c)
 		default:
@@ -339,7 +339,7 @@ func isASCII(s string) bool {
 func (f *fetcher) dialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(address)
 	if err != nil {
-		return nil, fmt.Errorf("%w: dial address %q: %v", ErrBlockedURL, address, err)
+		return nil, fmt.Errorf("%w: dial address %q: %v", ErrBlockedURL, clip(address), err)
 	}
 	ips, err := f.lookup(ctx, host)
 	if err != nil {
@@ -347,7 +347,7 @@ func (f *fetcher) dialContext(ctx context.Context, network, address string) (net
 	}
 	for _, ip := range ips {
 		if err := f.policy.check(ip); err != nil {
-			return nil, fmt.Errorf("connect to %s: %w", host, err)
+			return nil, fmt.Errorf("connect to %s: %w", clip(host), err)
 		}
 	}
 
@@ -368,7 +368,7 @@ func (f *fetcher) lookup(ctx context.Context, host string) ([]netip.Addr, error)
 	}
 	addrs, err := f.resolver.LookupIPAddr(ctx, host)
 	if err != nil {
-		return nil, fmt.Errorf("look up %s: %w", host, err)
+		return nil, fmt.Errorf("look up %s: %w", clip(host), err)
 	}
 
 	var ips []netip.Addr
@@ -380,7 +380,7 @@ func (f *fetcher) lookup(ctx context.Context, host string) ([]netip.Addr, error)
 		ips = append(ips, ip.Unmap().WithZone(a.Zone))
 	}
 	if len(ips) == 0 {
-		return nil, fmt.Errorf("look up %s: no addresses", host)
+		return nil, fmt.Errorf("look up %s: no addresses", clip(host))
 	}
 	return ips, nil
 }

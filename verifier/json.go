@@ -64,7 +64,7 @@ func checkObject(dec *json.Decoder, depth int) error {
 			return errors.New("not JSON: expected a member name")
 		}
 		if seen[name] {
-			return fmt.Errorf("member %q appears twice in one object", name)
+			return fmt.Errorf("member %q appears twice in one object", clip(name))
 		}
 		seen[name] = true
 		if err := checkValue(dec, depth); err != nil {

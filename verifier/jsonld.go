@@ -112,9 +112,9 @@ func expandSafe(doc map[string]any) error {
 		path := undefinedTerm(doc, doc["@context"], "", &budget)
 		switch {
 		case path == endorsementJwt, strings.HasSuffix(path, "."+endorsementJwt):
-			return fmt.Errorf("%w: the property %q is part of the Open Badges 3.0 data model, but the published Open Badges contexts do not define it, so a Data Integrity proof would not cover it; put such endorsements in endorsement as EndorsementCredential objects, or issue the credential as a VC-JWT", ErrContext, path)
+			return fmt.Errorf("%w: the property %q is part of the Open Badges 3.0 data model, but the published Open Badges contexts do not define it, so a Data Integrity proof would not cover it; put such endorsements in endorsement as EndorsementCredential objects, or issue the credential as a VC-JWT", ErrContext, clip(path))
 		case path != "":
-			return fmt.Errorf("%w: the property %q is not defined by any of the credential's contexts, so a Data Integrity proof would not cover it; remove it or add a context that defines it", ErrContext, path)
+			return fmt.Errorf("%w: the property %q is not defined by any of the credential's contexts, so a Data Integrity proof would not cover it; remove it or add a context that defines it", ErrContext, clip(path))
 		}
 	case ld.ProtectedTermRedefinition:
 		budget := maxTermSearch
@@ -177,7 +177,7 @@ func redefines(ctx []any, budget *int) bool {
 func protectedTermError(entry int, term string) error {
 	finding := fmt.Sprintf("@context entry %d redefines a protected term", entry)
 	if term != "" {
-		finding = fmt.Sprintf("@context entry %d redefines the protected term %q", entry, term)
+		finding = fmt.Sprintf("@context entry %d redefines the protected term %q", entry, clip(term))
 	}
 	return fmt.Errorf("%w: %s of an earlier context, which JSON-LD 1.1 forbids (§4.1.11 Protected Term Definitions); remove the redefinition, because the earlier context already defines the term", ErrContext, finding)
 }
@@ -286,11 +286,11 @@ func canonicalize(doc map[string]any) (string, error) {
 func contextError(err error) error {
 	var unknown *unknownContextError
 	if errors.As(err, &unknown) {
-		return fmt.Errorf("%w: %w: the context %s is not one of the contexts this verifier knows, or its content changed, so the credential's terms cannot be read", ErrContext, ErrUnknownContext, unknown.url)
+		return fmt.Errorf("%w: %w: the context %s is not one of the contexts this verifier knows, or its content changed, so the credential's terms cannot be read", ErrContext, ErrUnknownContext, clip(unknown.url))
 	}
 	var ldErr *ld.JsonLdError
 	if !errors.As(err, &ldErr) {
-		return fmt.Errorf("%w: %v", ErrContext, err)
+		return fmt.Errorf("%w: %s", ErrContext, clip(err))
 	}
 
 	switch ldErr.Code {
@@ -299,7 +299,7 @@ func contextError(err error) error {
 	case ld.InvalidProperty:
 		return fmt.Errorf("%w: a property is not defined by any of the credential's contexts, so it would not be covered by a Data Integrity proof", ErrContext)
 	}
-	return fmt.Errorf("%w: %s: %v", ErrContext, ldErr.Code, ldErr.Details)
+	return fmt.Errorf("%w: %s: %s", ErrContext, ldErr.Code, clip(ldErr.Details))
 }
 
 // checkPayloadJSONLD expands the credential of a VC-JWT in safe mode,
@@ -396,12 +396,12 @@ func checkNoBlankNodeIDs(v any) error {
 	switch t := v.(type) {
 	case string:
 		if strings.HasPrefix(t, "_:") {
-			return fmt.Errorf("%w: the value %q names a blank node; credentials with blank node identifiers are not accepted because canonicalizing them can take unbounded time", ErrContext, shortValue(t))
+			return fmt.Errorf("%w: the value %q names a blank node; credentials with blank node identifiers are not accepted because canonicalizing them can take unbounded time", ErrContext, clip(t))
 		}
 	case map[string]any:
 		for k, e := range t {
 			if strings.HasPrefix(k, "_:") {
-				return fmt.Errorf("%w: the member %q names a blank node; credentials with blank node identifiers are not accepted because canonicalizing them can take unbounded time", ErrContext, shortValue(k))
+				return fmt.Errorf("%w: the member %q names a blank node; credentials with blank node identifiers are not accepted because canonicalizing them can take unbounded time", ErrContext, clip(k))
 			}
 			if err := checkNoBlankNodeIDs(e); err != nil {
 				return err
@@ -415,11 +415,4 @@ func checkNoBlankNodeIDs(v any) error {
 		}
 	}
 	return nil
-}
-
-func shortValue(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }

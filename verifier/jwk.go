@@ -41,7 +41,7 @@ func parseJWK(data []byte) (*publicKey, error) {
 	}
 	var m map[string]any
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%w: JWK: %v", ErrInvalidKey, err)
+		return nil, fmt.Errorf("%w: JWK: %s", ErrInvalidKey, describeJSONError(err))
 	}
 
 	for _, name := range privateMembers {
@@ -63,7 +63,7 @@ func parseJWK(data []byte) (*publicKey, error) {
 // checkKeyUse rejects a JWK whose "use" or "key_ops" forbids verifying.
 func checkKeyUse(m map[string]any) error {
 	if use, ok := m["use"]; ok && use != "sig" {
-		return fmt.Errorf("%w: the JWK has \"use\": %v; a signing key needs \"sig\"", ErrInvalidKey, use)
+		return fmt.Errorf("%w: the JWK has \"use\": %s; a signing key needs \"sig\"", ErrInvalidKey, clip(use))
 	}
 	if ops, ok := m["key_ops"]; ok {
 		list, isList := stringList(ops)
@@ -85,7 +85,7 @@ func jwkPublicKey(m map[string]any) (crypto.PublicKey, error) {
 	case "":
 		return nil, fmt.Errorf("%w: the JWK has no \"kty\"", ErrInvalidKey)
 	default:
-		return nil, fmt.Errorf("%w: JWK key type %q is not supported; use RSA, EC (P-256) or OKP (Ed25519)", ErrInvalidKey, kty)
+		return nil, fmt.Errorf("%w: JWK key type %q is not supported; use RSA, EC (P-256) or OKP (Ed25519)", ErrInvalidKey, clip(kty))
 	}
 }
 
@@ -132,7 +132,7 @@ func rsaKey(m map[string]any) (crypto.PublicKey, error) {
 
 func ecKey(m map[string]any) (crypto.PublicKey, error) {
 	if crv := str(m, "crv"); crv != "P-256" {
-		return nil, fmt.Errorf("%w: EC curve %q is not supported; ES256 needs P-256", ErrInvalidKey, crv)
+		return nil, fmt.Errorf("%w: EC curve %q is not supported; ES256 needs P-256", ErrInvalidKey, clip(crv))
 	}
 	x, err := jwkBytes(m, "x", 32)
 	if err != nil {
@@ -154,7 +154,7 @@ func ecKey(m map[string]any) (crypto.PublicKey, error) {
 
 func okpKey(m map[string]any) (crypto.PublicKey, error) {
 	if crv := str(m, "crv"); crv != "Ed25519" {
-		return nil, fmt.Errorf("%w: OKP curve %q is not supported; EdDSA needs Ed25519", ErrInvalidKey, crv)
+		return nil, fmt.Errorf("%w: OKP curve %q is not supported; EdDSA needs Ed25519", ErrInvalidKey, clip(crv))
 	}
 	x, err := jwkBytes(m, "x", ed25519.PublicKeySize)
 	if err != nil {

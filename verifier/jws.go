@@ -112,7 +112,7 @@ func parseHeader(data []byte) (*Header, error) {
 	var h Header
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("%w: JOSE header: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: JOSE header: %s", ErrMalformed, describeJSONError(err))
 	}
 	if raw, ok := members["alg"]; !ok || !isJSONString(raw) || h.Alg == "" {
 		return nil, fmt.Errorf("%w: the JOSE header has no \"alg\" string", ErrMalformed)

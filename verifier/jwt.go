@@ -76,13 +76,13 @@ func checkHeader(r *Result, h Header, lenient bool) {
 	typ := strings.TrimPrefix(strings.ToLower(h.Typ), "application/")
 	switch {
 	case len(h.Crit) > 0:
-		r.fail(CheckFormat, ErrMalformed, fmt.Sprintf("The token marks the header members %v as critical, which this verifier does not understand.", h.Crit))
+		r.fail(CheckFormat, ErrMalformed, fmt.Sprintf("The token marks the header members %s as critical, which this verifier does not understand.", clip(h.Crit)))
 	case h.Typ != "" && !slices.Contains(acceptedTypes, typ):
-		r.fail(CheckFormat, ErrMalformed, fmt.Sprintf("The token's typ %q is not a credential token type; expected JWT or vc+jwt.", h.Typ))
+		r.fail(CheckFormat, ErrMalformed, fmt.Sprintf("The token's typ %q is not a credential token type; expected JWT or vc+jwt.", clip(h.Typ)))
 	case len(h.Others) > 0 && lenient:
-		r.warn(CheckFormat, ErrMalformed, fmt.Sprintf("The token's header has the members %v, which Open Badges does not allow.", h.Others))
+		r.warn(CheckFormat, ErrMalformed, fmt.Sprintf("The token's header has the members %s, which Open Badges does not allow.", clip(h.Others)))
 	case len(h.Others) > 0:
-		r.fail(CheckFormat, ErrMalformed, fmt.Sprintf("The token's header has the members %v, which Open Badges does not allow.", h.Others))
+		r.fail(CheckFormat, ErrMalformed, fmt.Sprintf("The token's header has the members %s, which Open Badges does not allow.", clip(h.Others)))
 	default:
 		r.pass(CheckFormat, "The input is a VC-JWT: a signed token that carries the credential.")
 	}
@@ -125,7 +125,7 @@ func signatureMessage(origin, keyID string) string {
 	if keyID == "" {
 		return fmt.Sprintf("The signature matches %s.", origin)
 	}
-	return fmt.Sprintf("The signature matches %s (%s).", origin, shorten(keyID))
+	return fmt.Sprintf("The signature matches %s (%s).", origin, clip(keyID))
 }
 
 // reportKeyError adds the signature check for a key that could not be
@@ -195,9 +195,9 @@ func compareString(cc *claimCheck, payload map[string]any, claim, want, what str
 	got, present := payload[claim]
 	switch {
 	case !present:
-		cc.rule(false, "The %s claim is missing; it must be %s %q.", claim, what, want)
+		cc.rule(false, "The %s claim is missing; it must be %s %q.", claim, what, clip(want))
 	case got != want:
-		cc.rule(false, "The %s claim %v differs from %s %q.", claim, got, what, want)
+		cc.rule(false, "The %s claim %s differs from %s %q.", claim, clip(got), what, clip(want))
 	}
 }
 
@@ -207,12 +207,12 @@ func checkSubjectClaim(cc *claimCheck, payload map[string]any, subjectID string)
 	sub, present := payload["sub"]
 	switch {
 	case present && sub != subjectID:
-		cc.rule(false, "The sub claim %v differs from credentialSubject.id %q.", sub, subjectID)
+		cc.rule(false, "The sub claim %s differs from credentialSubject.id %q.", clip(sub), clip(subjectID))
 	case present, subjectID == "":
 	case audienceContains(payload["aud"], subjectID):
 		cc.rule(true, "The token names the subject in aud instead of sub.")
 	default:
-		cc.rule(false, "The sub claim is missing; it must be credentialSubject.id %q.", subjectID)
+		cc.rule(false, "The sub claim is missing; it must be credentialSubject.id %q.", clip(subjectID))
 	}
 }
 
@@ -233,7 +233,7 @@ func compareDate(cc *claimCheck, payload map[string]any, claim string, d dateVal
 	}
 	seconds, ok := numericDate(raw)
 	if !ok {
-		cc.rule(false, "The %s claim %v is not a number of seconds.", claim, raw)
+		cc.rule(false, "The %s claim %s is not a number of seconds.", claim, clip(raw))
 		return time.Time{}
 	}
 	t := time.Unix(seconds, 0).UTC()

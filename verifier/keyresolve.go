@@ -56,7 +56,7 @@ func (v *Verifier) resolveKey(ctx context.Context, h Header, issuerID string) (*
 	case len(h.JWK) > 0:
 		kr, err = v.embeddedKey(h.JWK, issuerID)
 	case h.Kid != "":
-		return nil, fmt.Errorf("%w: kid %q is neither a DID URL nor an https URL, and the header carries no jwk", ErrKeyNotFound, h.Kid)
+		return nil, fmt.Errorf("%w: kid %q is neither a DID URL nor an https URL, and the header carries no jwk", ErrKeyNotFound, clip(h.Kid))
 	default:
 		return nil, fmt.Errorf("%w: the JOSE header has neither kid nor jwk", ErrNoKey)
 	}
@@ -99,7 +99,7 @@ func filterByAlgorithm(kr *keyResult, alg string) error {
 		}
 	}
 	if len(kept) == 0 {
-		return fmt.Errorf("%w: the key %s is for algorithm %s, but the token uses %s", ErrInvalidKey, kr.candidates[0].id, kr.candidates[0].alg, alg)
+		return fmt.Errorf("%w: the key %s is for algorithm %s, but the token uses %s", ErrInvalidKey, clip(kr.candidates[0].id), clip(kr.candidates[0].alg), clip(alg))
 	}
 	kr.candidates = kept
 	return nil
@@ -121,11 +121,11 @@ func (v *Verifier) resolveDIDKey(ctx context.Context, kid, issuerID string) (*ke
 		return selfCertifyingKey(d, issuerID)
 	case "web":
 		if d.did != issuerID && !sameWebAuthority(d, issuerID) {
-			return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The badge was signed with a key of %s, not of its issuer %s, so the key was not looked up.", d.did, issuerID))}, nil
+			return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The badge was signed with a key of %s, not of its issuer %s, so the key was not looked up.", clip(d.did), clip(issuerID)))}, nil
 		}
 		return v.resolveDIDWebKey(ctx, d, issuerID)
 	}
-	return nil, fmt.Errorf("%w: %s keys cannot be resolved; supported are did:web, did:key and did:jwk", ErrUnsupportedDID, "did:"+d.method)
+	return nil, fmt.Errorf("%w: %s keys cannot be resolved; supported are did:web, did:key and did:jwk", ErrUnsupportedDID, clip("did:"+d.method))
 }
 
 // selfCertifyingKey decodes did:key and did:jwk, whose DID is the key.
@@ -141,11 +141,11 @@ func selfCertifyingKey(d didURL, issuerID string) (*keyResult, error) {
 		return nil, err
 	}
 
-	kr := &keyResult{candidates: []*publicKey{k}, origin: "the key " + shorten(d.did)}
+	kr := &keyResult{candidates: []*publicKey{k}, origin: "the key " + clip(d.did)}
 	if d.did == issuerID {
-		kr.binding = bound("The key is the issuer's own DID " + shorten(d.did) + ".")
+		kr.binding = bound("The key is the issuer's own DID " + clip(d.did) + ".")
 	} else {
-		kr.binding = unbound(ErrKeyNotBound, fmt.Sprintf("The badge was signed with the key %s, which is not its issuer %s.", shorten(d.did), issuerID))
+		kr.binding = unbound(ErrKeyNotBound, fmt.Sprintf("The badge was signed with the key %s, which is not its issuer %s.", clip(d.did), clip(issuerID)))
 	}
 	return kr, nil
 }
@@ -160,7 +160,7 @@ func (v *Verifier) resolveDIDWebKey(ctx context.Context, d didURL, issuerID stri
 	}
 	doc, err := v.fetch.get(ctx, docURL, acceptDIDDocument, v.opts.CacheMaxAge)
 	if err != nil {
-		return nil, fmt.Errorf("resolve %s: %w", d.did, err)
+		return nil, fmt.Errorf("resolve %s: %w", clip(d.did), err)
 	}
 	pd, err := doc.didDocument(d.did)
 	if err != nil {
@@ -175,7 +175,7 @@ func (v *Verifier) resolveDIDWebKey(ctx context.Context, d didURL, issuerID stri
 	var decodeErr error
 	for _, vm := range methods {
 		if vm.Controller != "" && vm.Controller != d.did && vm.Controller != issuerID {
-			return nil, fmt.Errorf("%w: the key %s is controlled by %s, not by the issuer %s", ErrKeyNotBound, vm.ID, vm.Controller, issuerID)
+			return nil, fmt.Errorf("%w: the key %s is controlled by %s, not by the issuer %s", ErrKeyNotBound, clip(vm.ID), clip(vm.Controller), clip(issuerID))
 		}
 		k, err := pd.publicKey(vm)
 		if err != nil {
@@ -191,7 +191,7 @@ func (v *Verifier) resolveDIDWebKey(ctx context.Context, d didURL, issuerID stri
 	kr.binding = webBinding(d, issuerID, methods)
 	if len(kr.candidates) > 1 {
 		kr.binding.Outcome, kr.binding.Err, kr.binding.Code = Warn, ErrAmbiguousKey, codeOf(ErrAmbiguousKey)
-		kr.binding.Message += fmt.Sprintf(" The token's kid %s does not say which of the issuer's %d keys signed it, so each was tried.", d.did, len(kr.candidates))
+		kr.binding.Message += fmt.Sprintf(" The token's kid %s does not say which of the issuer's %d keys signed it, so each was tried.", clip(d.did), len(kr.candidates))
 	}
 	return kr, nil
 }
@@ -202,7 +202,7 @@ func selectMethods(pd *parsedDIDDocument, d didURL) ([]verificationMethod, error
 	if d.fragment == "" {
 		methods := pd.assertionMethods()
 		if len(methods) == 0 {
-			return nil, fmt.Errorf("%w: the DID document of %s lists no key under assertionMethod", ErrKeyNotFound, d.did)
+			return nil, fmt.Errorf("%w: the DID document of %s lists no key under assertionMethod", ErrKeyNotFound, clip(d.did))
 		}
 		return methods, nil
 	}
@@ -211,25 +211,25 @@ func selectMethods(pd *parsedDIDDocument, d didURL) ([]verificationMethod, error
 	vm := pd.method(id)
 	switch {
 	case vm == nil && len(pd.methods) > 0:
-		return nil, fmt.Errorf("%w: the DID document of %s no longer lists the key %s, though it lists %d other key(s)", ErrKeyNotPublished, d.did, id, len(pd.methods))
+		return nil, fmt.Errorf("%w: the DID document of %s no longer lists the key %s, though it lists %d other key(s)", ErrKeyNotPublished, clip(d.did), clip(id), len(pd.methods))
 	case vm == nil:
-		return nil, fmt.Errorf("%w: the DID document of %s lists no keys", ErrKeyNotFound, d.did)
+		return nil, fmt.Errorf("%w: the DID document of %s lists no keys", ErrKeyNotFound, clip(d.did))
 	case !pd.assertion[id]:
-		return nil, fmt.Errorf("%w: the DID document of %s lists the key %s, but not under assertionMethod, so it may not sign credentials", ErrKeyNotAuthorized, d.did, id)
+		return nil, fmt.Errorf("%w: the DID document of %s lists the key %s, but not under assertionMethod, so it may not sign credentials", ErrKeyNotAuthorized, clip(d.did), clip(id))
 	}
 	return []verificationMethod{*vm}, nil
 }
 
 func webBinding(d didURL, issuerID string, methods []verificationMethod) Check {
 	if d.did == issuerID {
-		return bound(fmt.Sprintf("The key is listed for issuing in the issuer's DID document %s.", d.did))
+		return bound(fmt.Sprintf("The key is listed for issuing in the issuer's DID document %s.", clip(d.did)))
 	}
 	for _, vm := range methods {
 		if vm.Controller != issuerID {
-			return unbound(ErrKeyNotBound, fmt.Sprintf("The key %s is published at the issuer's host but is not controlled by the issuer %s.", vm.ID, issuerID))
+			return unbound(ErrKeyNotBound, fmt.Sprintf("The key %s is published at the issuer's host but is not controlled by the issuer %s.", clip(vm.ID), clip(issuerID)))
 		}
 	}
-	return bound(fmt.Sprintf("The key is published in %s at the issuer's host and controlled by the issuer.", d.did))
+	return bound(fmt.Sprintf("The key is published in %s at the issuer's host and controlled by the issuer.", clip(d.did)))
 }
 
 // sameWebAuthority reports whether a did:web DID lives at the host of the
@@ -267,19 +267,19 @@ func trimDefaultPort(authority string) string {
 func (v *Verifier) resolveURLKey(ctx context.Context, kid, issuerID string) (*keyResult, error) {
 	ku, err := url.Parse(kid)
 	if err != nil {
-		return nil, fmt.Errorf("%w: kid %q is not a URL: %v", ErrKeyNotFound, kid, err)
+		return nil, fmt.Errorf("%w: kid %q is not a URL: %s", ErrKeyNotFound, clip(kid), clip(err))
 	}
 	authority := issuerAuthority(issuerID)
 	if authority == "" {
-		return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The issuer id %s has no web address, so the key at %s cannot be tied to it.", issuerID, kid))}, nil
+		return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The issuer id %s has no web address, so the key at %s cannot be tied to it.", clip(issuerID), clip(kid)))}, nil
 	}
 	if urlAuthority(ku) != authority {
-		return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The key is published at %s, which is not the issuer's host %s, so it was not looked up.", ku.Host, authority))}, nil
+		return &keyResult{binding: unbound(ErrKeyNotBound, fmt.Sprintf("The key is published at %s, which is not the issuer's host %s, so it was not looked up.", clip(ku.Host), clip(authority)))}, nil
 	}
 
 	doc, err := v.fetch.get(ctx, kid, acceptJWK, v.opts.CacheMaxAge)
 	if err != nil {
-		return nil, fmt.Errorf("fetch key %s: %w", kid, err)
+		return nil, fmt.Errorf("fetch key %s: %w", clip(kid), err)
 	}
 	keys, err := selectJWK(doc.body, kid)
 	if err != nil {
@@ -295,7 +295,7 @@ func (v *Verifier) resolveURLKey(ctx context.Context, kid, issuerID string) (*ke
 func (v *Verifier) jwksBinding(ctx context.Context, keys []*publicKey, issuerID, authority string) Check {
 	for _, k := range keys {
 		if k.iss != "" && k.iss != issuerID {
-			return unbound(ErrKeyNotBound, fmt.Sprintf("The key says it belongs to %s, not to the issuer %s.", k.iss, issuerID))
+			return unbound(ErrKeyNotBound, fmt.Sprintf("The key says it belongs to %s, not to the issuer %s.", clip(k.iss), clip(issuerID)))
 		}
 	}
 
@@ -307,16 +307,16 @@ func (v *Verifier) jwksBinding(ctx context.Context, keys []*publicKey, issuerID,
 	}
 	published, err := parseJWKSet(doc.body)
 	if err != nil {
-		return unbound(ErrKeyNotBound, fmt.Sprintf("The issuer's key set at %s is not a JWK Set: %v.", setURL, err))
+		return unbound(ErrKeyNotBound, fmt.Sprintf("The issuer's key set at %s is not a JWK Set: %v.", clip(setURL), err))
 	}
 	for _, k := range keys {
 		for _, p := range published {
 			if sameKey(k.key, p.key) {
-				return bound(fmt.Sprintf("The key is in the issuer's key set at %s.", setURL))
+				return bound(fmt.Sprintf("The key is in the issuer's key set at %s.", clip(setURL)))
 			}
 		}
 	}
-	return unbound(ErrKeyNotBound, fmt.Sprintf("The key is not in the issuer's key set at %s.", setURL))
+	return unbound(ErrKeyNotBound, fmt.Sprintf("The key is not in the issuer's key set at %s.", clip(setURL)))
 }
 
 // selectJWK reads a JWK, or a JWK Set from which it picks the keys whose
@@ -324,7 +324,7 @@ func (v *Verifier) jwksBinding(ctx context.Context, keys []*publicKey, issuerID,
 // other keys means the key was withdrawn.
 func selectJWK(body []byte, kid string) ([]*publicKey, error) {
 	if err := checkJSONObject(body); err != nil {
-		return nil, fmt.Errorf("%w: the document at %s is not a JWK or JWK Set: %v", ErrInvalidKey, kid, err)
+		return nil, fmt.Errorf("%w: the document at %s is not a JWK or JWK Set: %v", ErrInvalidKey, clip(kid), err)
 	}
 	var probe struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -366,9 +366,9 @@ func selectJWK(body []byte, kid string) ([]*publicKey, error) {
 	case len(picked) > 0:
 		return picked, nil
 	case len(probe.Keys) > 0 && fragment != "":
-		return nil, fmt.Errorf("%w: the key set no longer lists %s, though it lists %d other key(s)", ErrKeyNotPublished, kid, len(probe.Keys))
+		return nil, fmt.Errorf("%w: the key set no longer lists %s, though it lists %d other key(s)", ErrKeyNotPublished, clip(kid), len(probe.Keys))
 	}
-	return nil, fmt.Errorf("%w: the key set at %s has no usable key", ErrKeyNotFound, kid)
+	return nil, fmt.Errorf("%w: the key set at %s has no usable key", ErrKeyNotFound, clip(kid))
 }
 
 // parseJWKSet reads every usable key of a JWK Set; keys of unsupported
@@ -381,7 +381,7 @@ func parseJWKSet(body []byte) ([]*publicKey, error) {
 		return nil, err
 	}
 	if err := json.Unmarshal(body, &set); err != nil {
-		return nil, err
+		return nil, errors.New(describeJSONError(err))
 	}
 	if set.Keys == nil {
 		return nil, errors.New("no \"keys\" member")
@@ -408,7 +408,7 @@ func (v *Verifier) embeddedKey(raw json.RawMessage, issuerID string) (*keyResult
 
 	switch {
 	case issuerKeyEquals(issuerID, k):
-		kr.binding = bound("The key carried inside the badge is the issuer's own DID " + shorten(issuerID) + ".")
+		kr.binding = bound("The key carried inside the badge is the issuer's own DID " + clip(issuerID) + ".")
 	case v.opts.TrustEmbeddedJWK:
 		kr.binding = bound("The key is carried inside the badge; it is accepted because embedded keys are trusted by policy.")
 	default:
@@ -435,13 +435,4 @@ func (v *Verifier) webScheme() string {
 		return "http"
 	}
 	return "https"
-}
-
-// shorten abbreviates long identifiers such as did:jwk in messages.
-func shorten(s string) string {
-	const limit = 60
-	if len(s) <= limit {
-		return s
-	}
-	return s[:limit-1] + "…"
 }

@@ -25,7 +25,7 @@ const maxMultibaseLen = 128
 // Errors wrap ErrInvalidKey.
 func parseMultikey(mb string) (crypto.PublicKey, error) {
 	if len(mb) < 2 || mb[0] != 'z' {
-		return nil, fmt.Errorf("%w: multibase key %q does not start with \"z\" (base58btc)", ErrInvalidKey, mb)
+		return nil, fmt.Errorf("%w: multibase key %q does not start with \"z\" (base58btc)", ErrInvalidKey, clip(mb))
 	}
 	if len(mb) > maxMultibaseLen {
 		return nil, fmt.Errorf("%w: multibase key has %d characters, more than any supported key", ErrInvalidKey, len(mb))

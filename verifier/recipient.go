@@ -40,10 +40,10 @@ func checkRecipient(r *Result, c *credential, want Recipient) {
 		return
 	}
 	if matchesRecipient(c, want) {
-		r.pass(CheckRecipient, fmt.Sprintf("The badge was issued to %s.", want))
+		r.pass(CheckRecipient, fmt.Sprintf("The badge was issued to %s.", clip(want)))
 		return
 	}
-	r.fail(CheckRecipient, ErrRecipientMismatch, fmt.Sprintf("This badge was not issued to %s: none of its recipient identifiers matches.", want))
+	r.fail(CheckRecipient, ErrRecipientMismatch, fmt.Sprintf("This badge was not issued to %s: none of its recipient identifiers matches.", clip(want)))
 }
 
 func matchesRecipient(c *credential, want Recipient) bool {

@@ -159,10 +159,14 @@ func (r *Result) add(name string, o Outcome, err error, message string) {
 	r.Checks = append(r.Checks, Check{Name: name, Outcome: o, Message: message, Code: codeOf(err), Err: err})
 }
 
-// finish sets Verdict and Summary from the checks.
+// finish sets Verdict and Summary from the checks, and cuts messages
+// longer than maxMessageRunes.
 func (r *Result) finish() {
 	r.Verdict = decide(r.Checks)
 	r.Summary = summaries[r.Verdict]
+	for i := range r.Checks {
+		r.Checks[i].Message = cutRunes(r.Checks[i].Message, maxMessageRunes)
+	}
 }
 
 // decide ranks the checks. Any failure makes the credential invalid,

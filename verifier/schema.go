@@ -211,10 +211,10 @@ func findings(err error) string {
 			strings.HasSuffix(line, "'allOf' failed"):
 			continue
 		}
-		list = append(list, line)
+		list = append(list, clip(line))
 	}
 	if len(list) == 0 {
-		return strings.Join(strings.Fields(err.Error()), " ")
+		return clip(strings.Join(strings.Fields(err.Error()), " "))
 	}
 	if len(list) > maxFindings {
 		list = append(list[:maxFindings], fmt.Sprintf("and %d more", len(list)-maxFindings))

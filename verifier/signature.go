@@ -20,11 +20,11 @@ func checkAlgorithm(alg string) error {
 	case alg == "RS256", alg == "PS256", alg == "ES256", alg == "EdDSA":
 		return nil
 	case strings.EqualFold(alg, "none"):
-		return fmt.Errorf("%w: the token uses \"alg\": %q, which means it carries no signature", ErrAlgorithm, alg)
+		return fmt.Errorf("%w: the token uses \"alg\": %q, which means it carries no signature", ErrAlgorithm, clip(alg))
 	case strings.HasPrefix(alg, "HS"):
-		return fmt.Errorf("%w: the token uses %s, an HMAC algorithm whose shared secret cannot show who issued it", ErrAlgorithm, alg)
+		return fmt.Errorf("%w: the token uses %s, an HMAC algorithm whose shared secret cannot show who issued it", ErrAlgorithm, clip(alg))
 	}
-	return fmt.Errorf("%w: algorithm %q is not supported; badges must be signed with RS256, PS256, ES256 or EdDSA", ErrAlgorithm, alg)
+	return fmt.Errorf("%w: algorithm %q is not supported; badges must be signed with RS256, PS256, ES256 or EdDSA", ErrAlgorithm, clip(alg))
 }
 
 // verifySignature checks sig over input with key under alg, which

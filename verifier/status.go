@@ -27,6 +27,11 @@ const (
 	maxStatusSize = 64
 )
 
+// maxStatusEntries bounds the credentialStatus entries checked, each of
+// which may fetch a list. Credentials carry one, or two for revocation and
+// suspension.
+const maxStatusEntries = 8
+
 // statusCacheMaxAge caps how long a status list stays cached, whatever its
 // Cache-Control max-age states, so that a revocation is seen within a
 // minute. Keys and DID documents get the longer Options.CacheMaxAge.
@@ -46,6 +51,10 @@ func (v *Verifier) checkStatus(ctx context.Context, r *Result, c *credential) {
 		r.fail(CheckStatus, ErrNonConforming, "The credential's credentialStatus is not an object.")
 		return
 	}
+	if len(entries) > maxStatusEntries {
+		r.undetermined(CheckStatus, ErrNotChecked, fmt.Sprintf("The badge has %d credentialStatus entries; this verifier checks at most %d, so it is not known whether the badge was revoked.", len(entries), maxStatusEntries))
+		return
+	}
 
 	// Entries are checked in order and the first that does not pass decides.
 	var passed []string
@@ -59,7 +68,7 @@ func (v *Verifier) checkStatus(ctx context.Context, r *Result, c *credential) {
 		case revocationListType:
 			check = v.checkRevocationList(ctx, e, c)
 		default:
-			r.undetermined(CheckStatus, ErrNotChecked, fmt.Sprintf("Revocation status is not checked for status type %q, so this badge may have been revoked.", typ))
+			r.undetermined(CheckStatus, ErrNotChecked, fmt.Sprintf("Revocation status is not checked for status type %q, so this badge may have been revoked.", clip(typ)))
 			return
 		}
 		if check.Outcome != Pass {
@@ -120,7 +129,7 @@ func parseStatusEntry(e map[string]any) (*statusEntry, error) {
 		n, ok := raw.(json.Number)
 		size, err := strconv.Atoi(string(n))
 		if !ok || err != nil || size < 1 || size > maxStatusSize {
-			return nil, fmt.Errorf("statusSize %v is not a number from 1 to %d", raw, maxStatusSize)
+			return nil, fmt.Errorf("statusSize %s is not a number from 1 to %d", clip(raw), maxStatusSize)
 		}
 		s.size = size
 	}
@@ -133,11 +142,11 @@ func parseStatusEntry(e map[string]any) (*statusEntry, error) {
 // parseIndex reads a non-negative decimal integer without sign or spaces.
 func parseIndex(s string) (int, error) {
 	if s == "" || strings.Trim(s, "0123456789") != "" {
-		return 0, fmt.Errorf("statusListIndex %q is not a non-negative decimal integer", s)
+		return 0, fmt.Errorf("statusListIndex %q is not a non-negative decimal integer", clip(s))
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n > maxStatusListBytes*8 {
-		return 0, fmt.Errorf("statusListIndex %q is out of range", s)
+		return 0, fmt.Errorf("statusListIndex %q is out of range", clip(s))
 	}
 	return n, nil
 }
@@ -169,19 +178,19 @@ func (v *Verifier) checkListEntry(ctx context.Context, e map[string]any, c *cred
 		return check
 	}
 	if !slices.Contains(list.purposes, entry.purpose) {
-		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s is for %s, but the badge's entry is for %s (STATUS_VERIFICATION_ERROR).", entry.listURL, strings.Join(list.purposes, " and "), entry.purpose))
+		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s is for %s, but the badge's entry is for %s (STATUS_VERIFICATION_ERROR).", clip(entry.listURL), clip(strings.Join(list.purposes, " and ")), clip(entry.purpose)))
 	}
 
 	bits, err := list.bits()
 	if err != nil {
-		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be decoded: %v (STATUS_VERIFICATION_ERROR).", entry.listURL, err))
+		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be decoded: %v (STATUS_VERIFICATION_ERROR).", clip(entry.listURL), err))
 	}
 	if entries := len(bits) * 8 / entry.size; entries < minStatusEntries {
-		return statusCheck(Fail, ErrStatusListLength, fmt.Sprintf("The status list at %s has %d entries, fewer than the %d that %s requires (STATUS_LIST_LENGTH_ERROR).", entry.listURL, entries, minStatusEntries, f.name))
+		return statusCheck(Fail, ErrStatusListLength, fmt.Sprintf("The status list at %s has %d entries, fewer than the %d that %s requires (STATUS_LIST_LENGTH_ERROR).", clip(entry.listURL), entries, minStatusEntries, f.name))
 	}
 	position := entry.index * entry.size
 	if position+entry.size > len(bits)*8 {
-		return statusCheck(Fail, ErrStatusRange, fmt.Sprintf("The badge's entry %d lies beyond the end of the status list at %s (RANGE_ERROR).", entry.index, entry.listURL))
+		return statusCheck(Fail, ErrStatusRange, fmt.Sprintf("The badge's entry %d lies beyond the end of the status list at %s (RANGE_ERROR).", entry.index, clip(entry.listURL)))
 	}
 
 	return statusOutcome(entry, readBits(bits, position, entry.size))
@@ -189,7 +198,7 @@ func (v *Verifier) checkListEntry(ctx context.Context, e map[string]any, c *cred
 
 // statusOutcome turns the status value of an entry into a check.
 func statusOutcome(entry *statusEntry, value uint64) Check {
-	where := fmt.Sprintf("(entry %d of %s)", entry.index, entry.listURL)
+	where := fmt.Sprintf("(entry %d of %s)", entry.index, clip(entry.listURL))
 	switch {
 	case value == 0 && (entry.purpose == "revocation" || entry.purpose == "suspension"):
 		return Check{Name: CheckStatus, Outcome: Pass, Message: fmt.Sprintf("The issuer's status list shows that this badge has not been %s %s.", pastTense(entry.purpose), where)}
@@ -203,7 +212,7 @@ func statusOutcome(entry *statusEntry, value uint64) Check {
 	if message == "" {
 		message = fmt.Sprintf("status 0x%x", value)
 	}
-	return Check{Name: CheckStatus, Outcome: Pass, Message: fmt.Sprintf("The issuer's %s status for this badge is: %s %s.", entry.purpose, message, where)}
+	return Check{Name: CheckStatus, Outcome: Pass, Message: fmt.Sprintf("The issuer's %s status for this badge is: %s %s.", clip(entry.purpose), clip(message), where)}
 }
 
 func pastTense(purpose string) string {
@@ -292,13 +301,13 @@ func (v *Verifier) readStatusList(ctx context.Context, doc *document, listURL st
 	data := bytes.TrimSpace(doc.body)
 	switch {
 	case len(data) == 0:
-		return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s is empty (STATUS_VERIFICATION_ERROR).", listURL))
+		return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s is empty (STATUS_VERIFICATION_ERROR).", clip(listURL)))
 	case detect(data) == kindJWS:
 		return v.verifyStatusListJWT(ctx, string(data), listURL, c, f)
 	case detect(data) == kindJSON:
 		return v.verifyStatusListJSON(ctx, data, listURL, c, f)
 	}
-	return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The document at %s is not a status list credential (STATUS_VERIFICATION_ERROR).", listURL))
+	return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The document at %s is not a status list credential (STATUS_VERIFICATION_ERROR).", clip(listURL)))
 }
 
 // statusUnknown returns a skipped status check that leaves the verdict
@@ -315,7 +324,7 @@ func statusUnknown(err error, message string) Check {
 // its validity period.
 func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL string, c *credential, f *listFormat) (*statusList, Check) {
 	invalid := func(format string, args ...any) (*statusList, Check) {
-		msg := fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR).", listURL, fmt.Sprintf(format, args...))
+		msg := fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR).", clip(listURL), fmt.Sprintf(format, args...))
 		return nil, statusCheck(Fail, ErrStatusVerification, msg)
 	}
 
@@ -333,7 +342,7 @@ func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL str
 	}
 
 	if payload["iss"] != nil && payload["iss"] != lc.issuerID {
-		return invalid("its iss claim %v differs from its issuer", payload["iss"])
+		return invalid("its iss claim %s differs from its issuer", clip(payload["iss"]))
 	}
 	return v.useStatusList(lc, listURL, c, f, func() (Check, bool) { return v.statusListProof(ctx, jws, lc, listURL) })
 }
@@ -343,7 +352,7 @@ func (v *Verifier) verifyStatusListJWT(ctx context.Context, compact, listURL str
 func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listURL string, c *credential, f *listFormat) (*statusList, Check) {
 	doc, err := decodeObject(data)
 	if err != nil {
-		return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: it is not a JSON object: %v (STATUS_VERIFICATION_ERROR).", listURL, err))
+		return nil, statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: it is not a JSON object: %v (STATUS_VERIFICATION_ERROR).", clip(listURL), err))
 	}
 	version := contextVersion(doc)
 	if version == 0 {
@@ -354,7 +363,7 @@ func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listUR
 	return v.useStatusList(lc, listURL, c, f, func() (Check, bool) {
 		o := v.verifyEmbeddedProofs(ctx, lc.doc, lc.issuerID)
 		if o.contextErr != nil {
-			return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %v (STATUS_VERIFICATION_ERROR).", listURL, o.contextErr)), false
+			return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %v (STATUS_VERIFICATION_ERROR).", clip(listURL), o.contextErr)), false
 		}
 		return judgeListProof(&o.signature, &o.binding, listURL)
 	})
@@ -365,7 +374,7 @@ func (v *Verifier) verifyStatusListJSON(ctx context.Context, data []byte, listUR
 // and its subject. It returns the list, or nil and the check to report.
 func (v *Verifier) useStatusList(lc *credential, listURL string, c *credential, f *listFormat, proof func() (Check, bool)) (*statusList, Check) {
 	invalid := func(format string, args ...any) (*statusList, Check) {
-		msg := fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR).", listURL, fmt.Sprintf(format, args...))
+		msg := fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR).", clip(listURL), fmt.Sprintf(format, args...))
 		return nil, statusCheck(Fail, ErrStatusVerification, msg)
 	}
 
@@ -375,7 +384,7 @@ func (v *Verifier) useStatusList(lc *credential, listURL string, c *credential, 
 		return invalid("it is not a %s", f.credentialType)
 	case lc.issuerID != c.issuerID:
 		// NOTE: lists of another issuer are rejected; no option trusts them.
-		return invalid("it was issued by %s, not by the badge's issuer %s", lc.issuerID, c.issuerID)
+		return invalid("it was issued by %s, not by the badge's issuer %s", clip(lc.issuerID), clip(c.issuerID))
 	}
 
 	if check, ok := proof(); !ok {
@@ -412,13 +421,13 @@ func (v *Verifier) statusListProof(ctx context.Context, jws *JWS, lc *credential
 func judgeListProof(sig, bind *Check, listURL string) (check Check, ok bool) {
 	switch {
 	case sig.required:
-		return statusUnknown(sig.Err, fmt.Sprintf("Revocation status could not be checked because the signature of the status list at %s could not be checked: %s (STATUS_RETRIEVAL_ERROR).", listURL, sig.Message)), false
+		return statusUnknown(sig.Err, fmt.Sprintf("Revocation status could not be checked because the signature of the status list at %s could not be checked: %s (STATUS_RETRIEVAL_ERROR).", clip(listURL), sig.Message)), false
 	case sig.Outcome != Pass && !(sig.Outcome == Warn && errors.Is(sig.Err, ErrDeprecatedProof)):
-		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR)", listURL, sig.Message)), false
+		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR)", clip(listURL), sig.Message)), false
 	case bind.required:
 		return statusUnknown(bind.Err, fmt.Sprintf("Revocation status could not be checked: %s (STATUS_RETRIEVAL_ERROR)", bind.Message)), false
 	case bind.Outcome == Fail, bind.Outcome == Warn && errors.Is(bind.Err, ErrKeyNotBound):
-		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR)", listURL, bind.Message)), false
+		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The status list at %s cannot be trusted: %s (STATUS_VERIFICATION_ERROR)", clip(listURL), bind.Message)), false
 	}
 	return Check{}, true
 }

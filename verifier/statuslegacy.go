@@ -92,7 +92,7 @@ func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c 
 	}
 	credentialID := str(c.doc, "id")
 	if credentialID == "" {
-		return statusUnknown(ErrNotChecked, fmt.Sprintf("Revocation status could not be checked because the badge has no id to look up in the revocation list at %s.", listURL))
+		return statusUnknown(ErrNotChecked, fmt.Sprintf("Revocation status could not be checked because the badge has no id to look up in the revocation list at %s.", clip(listURL)))
 	}
 
 	doc, err := v.fetch.get(ctx, listURL, "application/json", min(statusCacheMaxAge, v.opts.CacheMaxAge))
@@ -106,18 +106,18 @@ func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c 
 		list = cached.(*revocationList)
 	} else {
 		if list, err = parseRevocationList(doc.body); err != nil {
-			return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The revocation list at %s cannot be used: %v.", listURL, err))
+			return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The revocation list at %s cannot be used: %v.", clip(listURL), err))
 		}
 		doc.derived.Store(cacheKey, list)
 	}
 
 	if list.issuer != "" && list.issuer != c.issuerID {
-		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The revocation list at %s belongs to %s, not to the badge's issuer %s.", listURL, list.issuer, c.issuerID))
+		return statusCheck(Fail, ErrStatusVerification, fmt.Sprintf("The revocation list at %s belongs to %s, not to the badge's issuer %s.", clip(listURL), clip(list.issuer), clip(c.issuerID)))
 	}
 	if list.revoked[credentialID] {
-		return statusCheck(Fail, ErrRevoked, fmt.Sprintf("The issuer has revoked this badge (listed in the revocation list at %s).", listURL))
+		return statusCheck(Fail, ErrRevoked, fmt.Sprintf("The issuer has revoked this badge (listed in the revocation list at %s).", clip(listURL)))
 	}
-	return Check{Name: CheckStatus, Outcome: Pass, Message: fmt.Sprintf("The issuer's revocation list at %s does not list this badge as revoked.", listURL)}
+	return Check{Name: CheckStatus, Outcome: Pass, Message: fmt.Sprintf("The issuer's revocation list at %s does not list this badge as revoked.", clip(listURL))}
 }
 
 // parseRevocationList reads a 1EdTech revocation list: a JSON object with
