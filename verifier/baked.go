@@ -32,13 +32,15 @@ const msgOB2 = "this is an Open Badges 2.0 badge, which this verifier does not c
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 
 // ExtractPNG returns the credential baked into a PNG image: the text of
-// the first iTXt chunk with the keyword openbadgecredential, which must
-// not be compressed. Errors wrap ErrBakedImage or ErrNotCredential.
+// the iTXt chunk with the keyword openbadgecredential, which must not be
+// compressed and must occur once, because Open Badges 3.0 bakes one
+// credential into an image. Errors wrap ErrBakedImage or ErrNotCredential.
 func ExtractPNG(data []byte) ([]byte, error) {
 	if !bytes.HasPrefix(data, pngSignature) {
 		return nil, fmt.Errorf("%w: the file is not a PNG image", ErrBakedImage)
 	}
 
+	var found []byte
 	rest := data[len(pngSignature):]
 	for len(rest) > 0 {
 		if len(rest) < 12 {
@@ -57,8 +59,14 @@ func ExtractPNG(data []byte) ([]byte, error) {
 		}
 		switch typ {
 		case "iTXt":
-			if text, found, err := readITXt(body); found || err != nil {
-				return text, err
+			text, ok, err := readITXt(body)
+			switch {
+			case err != nil:
+				return nil, err
+			case ok && found != nil:
+				return nil, fmt.Errorf("%w: the PNG image has more than one %s chunk; Open Badges 3.0 bakes exactly one credential into an image, so it is not known which one is meant", ErrBakedImage, pngKeyword)
+			case ok:
+				found = text
 			}
 		case "zTXt", "tEXt":
 			if err := checkLatinText(typ, body); err != nil {
@@ -68,7 +76,10 @@ func ExtractPNG(data []byte) ([]byte, error) {
 			rest = nil
 		}
 	}
-	return nil, fmt.Errorf("%w: the PNG image has no iTXt chunk with the keyword %s, so no badge is baked into it", ErrNotCredential, pngKeyword)
+	if found == nil {
+		return nil, fmt.Errorf("%w: the PNG image has no iTXt chunk with the keyword %s, so no badge is baked into it", ErrNotCredential, pngKeyword)
+	}
+	return found, nil
 }
 
 // readITXt returns the text of an iTXt chunk with the OB 3.0 keyword;

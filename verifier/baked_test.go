@@ -51,7 +51,9 @@ func TestExtractPNG(t *testing.T) {
 		msg  string
 	}{
 		{"baked token", bakePNG(pngChunk("tEXt", []byte("Software\x00laurel")), pngChunk("iTXt", iTXt("openbadgecredential", 0, jws))), jws, nil, ""},
-		{"first chunk wins", bakePNG(pngChunk("iTXt", iTXt("openbadgecredential", 0, "first")), pngChunk("iTXt", iTXt("openbadgecredential", 0, "second"))), "first", nil, ""},
+		{"two credentials", bakePNG(pngChunk("iTXt", iTXt("openbadgecredential", 0, "first")), pngChunk("iTXt", iTXt("openbadgecredential", 0, "second"))), "", verifier.ErrBakedImage, "more than one openbadgecredential chunk"},
+		{"same credential twice", bakePNG(pngChunk("iTXt", iTXt("openbadgecredential", 0, jws)), pngChunk("iTXt", iTXt("openbadgecredential", 0, jws))), "", verifier.ErrBakedImage, "more than one openbadgecredential chunk"},
+		{"other iTXt chunks", bakePNG(pngChunk("iTXt", iTXt("XML:com.adobe.xmp", 0, "<x/>")), pngChunk("iTXt", iTXt("openbadgecredential", 0, jws)), pngChunk("iTXt", iTXt("Comment", 0, "badge"))), jws, nil, ""},
 		{"compressed iTXt", bakePNG(pngChunk("iTXt", iTXt("openbadgecredential", 1, "x"))), "", verifier.ErrBakedImage, "compressed"},
 		{"zTXt", bakePNG(pngChunk("zTXt", []byte("openbadgecredential\x00\x00x"))), "", verifier.ErrBakedImage, "zTXt"},
 		{"Open Badges 2.0", bakePNG(pngChunk("iTXt", iTXt("openbadges", 0, "{}"))), "", verifier.ErrNotCredential, "Open Badges 2.0"},
@@ -155,6 +157,7 @@ func FuzzExtractPNG(f *testing.F) {
 	f.Add(bakePNG(pngChunk("iTXt", iTXt("openbadgecredential", 1, "x"))))
 	f.Add(bakePNG(pngChunk("zTXt", []byte("openbadgecredential\x00\x00x"))))
 	f.Add([]byte("\x89PNG\r\n\x1a\n\xff\xff\xff\xffiTXt"))
+	f.Add(bakePNG(pngChunk("iTXt", iTXt("openbadgecredential", 0, "a.b.c")), pngChunk("iTXt", iTXt("openbadgecredential", 0, "d.e.f"))))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text, err := verifier.ExtractPNG(data)
