@@ -47,10 +47,21 @@ func decodeBase64URL(s string) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return nil, fmt.Errorf("byte %d is %q, which is not in the base64url alphabet", i, c)
+			return nil, &charError{index: i, offset: i, char: c}
 		}
 	}
 	return b64.DecodeString(s)
+}
+
+// charError is a byte outside the base64url alphabet.
+type charError struct {
+	index  int  // in the decoded string
+	offset int  // in the whole compact JWS, when the string is one of its parts
+	char   byte // the byte at index
+}
+
+func (e *charError) Error() string {
+	return fmt.Sprintf("byte %d is %q, which is not in the base64url alphabet", e.index, e.char)
 }
 
 // ParseJWS parses a compact JWS strictly: three base64url parts without
@@ -64,17 +75,17 @@ func ParseJWS(compact string) (*JWS, error) {
 		return nil, fmt.Errorf("%w: a compact JWS has 3 parts separated by dots, this has %d", ErrMalformed, len(parts))
 	}
 
-	header, err := decodePart("header", parts[0])
+	header, err := decodePartAt("header", parts[0], 0)
 	if err != nil {
 		return nil, err
 	}
-	payload, err := decodePart("payload", parts[1])
+	payload, err := decodePartAt("payload", parts[1], len(parts[0])+1)
 	if err != nil {
 		return nil, err
 	}
 	var sig []byte
 	if parts[2] != "" {
-		if sig, err = decodePart("signature", parts[2]); err != nil {
+		if sig, err = decodePartAt("signature", parts[2], len(parts[0])+len(parts[1])+2); err != nil {
 			return nil, err
 		}
 	}
@@ -87,10 +98,21 @@ func ParseJWS(compact string) (*JWS, error) {
 }
 
 func decodePart(name, part string) ([]byte, error) {
+	return decodePartAt(name, part, 0)
+}
+
+// decodePartAt decodes the JWS part that starts at byte start of the
+// compact JWS. An error for a byte outside the alphabet wraps a
+// *charError with its offset in the compact JWS.
+func decodePartAt(name, part string, start int) ([]byte, error) {
 	if part == "" {
 		return nil, fmt.Errorf("%w: the JWS %s is empty", ErrMalformed, name)
 	}
 	out, err := decodeBase64URL(part)
+	if ce, ok := err.(*charError); ok {
+		ce.offset = start + ce.index
+		return nil, fmt.Errorf("%w: the JWS %s is not base64url without padding: %w", ErrMalformed, name, ce)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: the JWS %s is not base64url without padding: %v", ErrMalformed, name, err)
 	}

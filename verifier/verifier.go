@@ -212,6 +212,10 @@ func (v *Verifier) verifyInput(ctx context.Context, r *Result, data []byte, c ca
 	case kindPDF:
 		v.verifyPDF(ctx, r, data, c)
 	default:
+		if msg := damagedTokenMessage(string(data)); msg != "" {
+			r.fail(CheckFormat, ErrMalformed, msg)
+			return
+		}
 		r.fail(CheckFormat, ErrNotCredential, "The input is neither a compact JWS nor a JSON credential; expected a compact JWS or a credential.")
 	}
 }
