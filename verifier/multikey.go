@@ -32,25 +32,25 @@ func parseMultikey(mb string) (crypto.PublicKey, error) {
 	}
 	raw, err := decodeBase58(mb[1:])
 	if err != nil {
-		return nil, fmt.Errorf("%w: multibase key %q: %v", ErrInvalidKey, mb, err)
+		return nil, fmt.Errorf("%w: multibase key %q: %v", ErrInvalidKey, clip(mb), err)
 	}
 
 	code, n := binary.Uvarint(raw)
 	if n <= 0 || n != len(binary.AppendUvarint(nil, code)) {
-		return nil, fmt.Errorf("%w: multibase key %q has no valid multicodec prefix", ErrInvalidKey, mb)
+		return nil, fmt.Errorf("%w: multibase key %q has no valid multicodec prefix", ErrInvalidKey, clip(mb))
 	}
 	key := raw[n:]
 
 	switch code {
 	case codecEd25519:
 		if len(key) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: invalid public key length: the Ed25519 key in %q has %d bytes, want 32", ErrInvalidKey, mb, len(key))
+			return nil, fmt.Errorf("%w: invalid public key length: the Ed25519 key in %q has %d bytes, want 32", ErrInvalidKey, clip(mb), len(key))
 		}
 		return ed25519.PublicKey(key), nil
 	case codecP256:
 		return compressedP256(key)
 	}
-	return nil, fmt.Errorf("%w: multicodec 0x%x in %q is not an Ed25519 or P-256 public key", ErrInvalidKey, code, mb)
+	return nil, fmt.Errorf("%w: multicodec 0x%x in %q is not an Ed25519 or P-256 public key", ErrInvalidKey, code, clip(mb))
 }
 
 // compressedP256 decodes a SEC 1 compressed P-256 point (0x02 or 0x03 and

@@ -178,7 +178,7 @@ func (p *pdfFile) findAttachment() (pdfRef, error) {
 	}
 
 	if len(names) > 0 {
-		return pdfRef{}, fmt.Errorf("%w: the PDF has no attached file named %s, only %s", ErrNotCredential, PDFAttachmentName, strings.Join(names, ", "))
+		return pdfRef{}, fmt.Errorf("%w: the PDF has no attached file named %s, only %s", ErrNotCredential, PDFAttachmentName, listItems(names, ", "))
 	}
 	return pdfRef{}, fmt.Errorf("%w: the PDF has no attached file named %s", ErrNotCredential, PDFAttachmentName)
 }

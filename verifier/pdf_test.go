@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -181,4 +182,26 @@ func FuzzExtractPDF(f *testing.F) {
 			t.Fatalf("extracted %d bytes, more than %d", len(out), verifier.MaxInputBytes)
 		}
 	})
+}
+
+// TestVerifyURLServingPDF verifies a link that serves a certificate as
+// application/pdf.
+func TestVerifyURLServingPDF(t *testing.T) {
+	ti := newTestIssuer(t, keys.ES256)
+	pdf := pdfObjects(catalog, fileSpec("/F (credential.jwt)"), stream("/Filter /FlateDecode", deflate(t, []byte(ti.issue(t, ti.input(t, 0))))))
+	opts := localOptions(ti.did)
+	opts.LocalHandlers = map[string]http.Handler{strings.TrimPrefix(ti.base, "http://"): http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/certificate.pdf" {
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Write(pdf)
+			return
+		}
+		ti.serve(w, r)
+	})}
+
+	r := newVerifier(t, opts).VerifyURL(context.Background(), ti.base+"/certificate.pdf")
+	wantVerdict(t, r, verifier.Valid)
+	if r.Baked != "pdf" {
+		t.Errorf("Baked = %q, want pdf", r.Baked)
+	}
 }
