@@ -42,7 +42,7 @@ const (
 // connects to against an addressPolicy and follows at most maxRedirects
 // redirects. It bounds response sizes, and caches responses for their
 // Cache-Control max-age up to a per-call limit. Documents of the
-// authorities in local are revalidated on every use instead, see get.
+// authorities in local can be revalidated on every use, see getFresh.
 type fetcher struct {
 	client    *http.Client
 	policy    addressPolicy
@@ -119,14 +119,24 @@ func newFetcher(o Options) *fetcher {
 // Cache-Control max-age but at most maxAge, so 0 disables caching for this
 // call. Errors wrap ErrBlockedURL, ErrBlockedAddress, ErrTooLarge or
 // ErrFetch.
-//
-// A cached document of an authority in Options.LocalHandlers is
-// revalidated with If-None-Match on every use. Those are the server's own
-// documents, such as its status lists, which its store may have changed
-// since, also from another process. A revocation must show in the next
-// verification, not after the max-age. A 304 keeps the cached document
-// with what was derived from it, such as a verified list.
 func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Duration) (*document, error) {
+	return f.fetch(ctx, rawURL, accept, maxAge, false)
+}
+
+// getFresh is get for documents that the server's own store may have
+// changed since they were cached, also from another process, such as its
+// status lists: a revocation must show in the next verification, not
+// after the max-age. A cached document of an authority in
+// Options.LocalHandlers is revalidated with If-None-Match, and a 304 keeps
+// it with what was derived from it, such as a verified list. Documents of
+// other authorities are served from the cache as by get, because a
+// request per verification to another server would let one badge make
+// this server send it traffic.
+func (f *fetcher) getFresh(ctx context.Context, rawURL, accept string, maxAge time.Duration) (*document, error) {
+	return f.fetch(ctx, rawURL, accept, maxAge, true)
+}
+
+func (f *fetcher) fetch(ctx context.Context, rawURL, accept string, maxAge time.Duration, fresh bool) (*document, error) {
 	u, err := f.checkURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -134,7 +144,7 @@ func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Du
 	target := u.String()
 	key := accept + " " + target
 	cached := f.cached(key)
-	if cached != nil && f.local[urlAuthority(u)] == nil {
+	if cached != nil && !(fresh && f.isLocal(u)) {
 		return cached, nil
 	}
 
@@ -146,6 +156,17 @@ func (f *fetcher) get(ctx context.Context, rawURL, accept string, maxAge time.Du
 		f.store(key, doc, lifetime)
 	}
 	return doc, nil
+}
+
+// isLocal reports whether Options.LocalHandlers serves u.
+func (f *fetcher) isLocal(u *url.URL) bool {
+	return f.local[urlAuthority(u)] != nil
+}
+
+// isLocalURL reports whether Options.LocalHandlers serves rawURL.
+func (f *fetcher) isLocalURL(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && f.isLocal(u)
 }
 
 // do sends one request. When cached has an ETag, the request is

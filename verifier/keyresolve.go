@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Accept headers of key documents.
@@ -158,16 +159,12 @@ func (v *Verifier) resolveDIDWebKey(ctx context.Context, d didURL, issuerID stri
 	if err != nil {
 		return nil, err
 	}
-	doc, err := v.fetch.get(ctx, docURL, acceptDIDDocument, v.opts.CacheMaxAge)
-	if err != nil {
-		return nil, fmt.Errorf("resolve %s: %w", clip(d.did), err)
+	pd, methods, err := v.didWebMethods(ctx, docURL, d, v.fetch.get)
+	if (errors.Is(err, ErrKeyNotPublished) || errors.Is(err, ErrKeyNotFound)) && v.fetch.isLocalURL(docURL) {
+		// The server's own DID document may have gained a key, rotated
+		// in by another process, since it was cached.
+		pd, methods, err = v.didWebMethods(ctx, docURL, d, v.fetch.getFresh)
 	}
-	pd, err := doc.didDocument(d.did)
-	if err != nil {
-		return nil, err
-	}
-
-	methods, err := selectMethods(pd, d)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +191,21 @@ func (v *Verifier) resolveDIDWebKey(ctx context.Context, d didURL, issuerID stri
 		kr.binding.Message += fmt.Sprintf(" The token's kid %s does not say which of the issuer's %d keys signed it, so each was tried.", clip(d.did), len(kr.candidates))
 	}
 	return kr, nil
+}
+
+// didWebMethods fetches the DID document at docURL with get and selects
+// the methods that d names.
+func (v *Verifier) didWebMethods(ctx context.Context, docURL string, d didURL, get func(context.Context, string, string, time.Duration) (*document, error)) (*parsedDIDDocument, []verificationMethod, error) {
+	doc, err := get(ctx, docURL, acceptDIDDocument, v.opts.CacheMaxAge)
+	if err != nil {
+		return nil, nil, fmt.Errorf("resolve %s: %w", clip(d.did), err)
+	}
+	pd, err := doc.didDocument(d.did)
+	if err != nil {
+		return nil, nil, err
+	}
+	methods, err := selectMethods(pd, d)
+	return pd, methods, err
 }
 
 // selectMethods returns the method the DID URL's fragment names, or every

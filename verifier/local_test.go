@@ -99,3 +99,19 @@ func TestLocalStatusListRevalidated(t *testing.T) {
 	wantVerdict(t, inProcess.Verify(ctx, cred), verifier.Revoked)
 	wantVerdict(t, overNetwork.Verify(ctx, cred), verifier.Valid)
 }
+
+// TestLocalDIDDocumentAfterRotation verifies a credential signed with a
+// key rotated in after the server's own DID document was cached: the
+// document is fetched again, because it lacks the key.
+func TestLocalDIDDocumentAfterRotation(t *testing.T) {
+	ti := newTestIssuer(t, keys.ES256)
+	opts := localOptions(ti.did)
+	opts.AllowPrivate, opts.AllowHTTP = false, false
+	opts.LocalHandlers = map[string]http.Handler{strings.TrimPrefix(ti.base, "http://"): http.HandlerFunc(ti.serve)}
+	v := newVerifier(t, opts)
+	ctx := context.Background()
+
+	wantVerdict(t, v.Verify(ctx, []byte(ti.issue(t, ti.input(t, 0)))), verifier.Valid)
+	ti.rotate(t, keys.ES256)
+	wantVerdict(t, v.Verify(ctx, []byte(ti.issue(t, ti.input(t, 0)))), verifier.Valid)
+}

@@ -277,7 +277,7 @@ func (l *statusList) bits() ([]byte, error) {
 // listURL. It returns nil and the status check to report when the list
 // cannot be used.
 func (v *Verifier) fetchStatusList(ctx context.Context, listURL string, c *credential, f *listFormat) (*statusList, Check) {
-	doc, err := v.fetch.get(ctx, listURL, acceptCredential, min(statusCacheMaxAge, v.opts.CacheMaxAge))
+	doc, err := v.fetch.getFresh(ctx, listURL, acceptCredential, min(statusCacheMaxAge, v.opts.CacheMaxAge))
 	if err != nil {
 		return nil, statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's status list could not be fetched: %v (STATUS_RETRIEVAL_ERROR).%s", err, v.fetchAdvice(err)))
 	}

@@ -95,7 +95,7 @@ func (v *Verifier) checkRevocationList(ctx context.Context, e map[string]any, c 
 		return statusUnknown(ErrNotChecked, fmt.Sprintf("Revocation status could not be checked because the badge has no id to look up in the revocation list at %s.", clip(listURL)))
 	}
 
-	doc, err := v.fetch.get(ctx, listURL, "application/json", min(statusCacheMaxAge, v.opts.CacheMaxAge))
+	doc, err := v.fetch.getFresh(ctx, listURL, "application/json", min(statusCacheMaxAge, v.opts.CacheMaxAge))
 	if err != nil {
 		return statusUnknown(err, fmt.Sprintf("Revocation status could not be checked because the issuer's revocation list could not be fetched: %v.%s", err, v.fetchAdvice(err)))
 	}

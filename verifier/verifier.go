@@ -75,11 +75,12 @@ type Options struct {
 	// LocalHandlers serves the URLs of the given authorities ("host" or
 	// "host:port", as in a URL) by calling the handler in process, over
 	// http or https, with no lookup, connection or address check. A server
-	// sets its own authority here to verify its own credentials. Their
-	// documents are revalidated with If-None-Match on every use rather
+	// sets its own authority here to verify its own credentials. Its
+	// status lists are revalidated with If-None-Match on every use rather
 	// than served from the cache, so that a revocation recorded by any
-	// process shows in the next verification. Redirects to other hosts are
-	// fetched under the usual policy.
+	// process shows in the next verification, and its DID document is
+	// fetched again when it lacks the key a credential names. Redirects
+	// to other hosts are fetched under the usual policy.
 	LocalHandlers map[string]http.Handler
 
 	// Resolver looks up host names; nil means net.DefaultResolver.
