@@ -43,7 +43,7 @@ func TestLocalHandlersServeOwnDocuments(t *testing.T) {
 }
 
 // etagged serves the responses of h with a strong ETag over the body and
-// answers 304 to a matching If-None-Match, as Laurel's server does. It
+// sends 304 for a matching If-None-Match, as Laurel's server does. It
 // counts the responses of each status.
 type etagged struct {
 	h           http.Handler

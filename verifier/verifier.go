@@ -76,11 +76,11 @@ type Options struct {
 	// "host:port", as in a URL) by calling the handler in process, over
 	// http or https, with no lookup, connection or address check. A server
 	// sets its own authority here to verify its own credentials. Its
-	// status lists are revalidated with If-None-Match on every use rather
-	// than served from the cache, so that a revocation recorded by any
-	// process shows in the next verification, and its DID document is
-	// fetched again when it lacks the key a credential names. Redirects
-	// to other hosts are fetched under the usual policy.
+	// status lists are revalidated with If-None-Match on every use, so
+	// that a revocation recorded by any process shows in the next
+	// verification. Its DID document is fetched again when it lacks the
+	// key a credential names. Redirects to other hosts are fetched under
+	// the usual policy.
 	LocalHandlers map[string]http.Handler
 
 	// Resolver looks up host names; nil means net.DefaultResolver.
@@ -235,8 +235,8 @@ func (v *Verifier) verifyBaked(ctx context.Context, r *Result, data []byte, c ca
 	}
 
 	inner = bytes.TrimSpace(inner)
-	if len(inner) == 0 || detect(inner) == kindImage {
-		r.fail(CheckFormat, ErrBakedImage, fmt.Sprintf("The badge baked into the %s image is empty or is itself an image.", strings.ToUpper(kind)))
+	if k := detect(inner); len(inner) == 0 || k == kindImage || k == kindPDF {
+		r.fail(CheckFormat, ErrBakedImage, fmt.Sprintf("The badge baked into the %s image is empty or is itself an image or a PDF.", strings.ToUpper(kind)))
 		return
 	}
 	r.Baked = kind

@@ -200,7 +200,7 @@ func jsonTypeName(first byte) string {
 }
 
 // classifyInput decides whether the pasted text is a URL or a credential.
-// An uploaded file takes precedence over pasted text.
+// An uploaded file or a credential sent as a JSON object is used as given.
 func classifyInput(in verifyInput) (verifyInput, error) {
 	if in.data != nil {
 		return in, nil

@@ -111,8 +111,8 @@ func TestAPIVerifyOwnCredentialInProcess(t *testing.T) {
 }
 
 // TestVerifyShowsRevocationAtOnce verifies our own credential, revokes it
-// and verifies it again at once: the hosted verifier must not answer from
-// the status list it fetched before, which may be cached for a minute.
+// and verifies it again at once. The hosted verifier must not use the
+// status list it fetched before, which may be cached for a minute.
 func TestVerifyShowsRevocationAtOnce(t *testing.T) {
 	verifyAPI := func(t *testing.T, ts *testServer, jws string) string {
 		body, _ := json.Marshal(map[string]string{"credential": jws})
