@@ -277,7 +277,7 @@ func (s *Service) SetPublication(ctx context.Context, st *Student, mode Publicat
 
 // checkOwnAwards returns a ValidationError naming the first of awardIDs
 // that is not an award of st. An award of another student gets the same
-// message as an unknown id, so that the answer reveals nothing about it.
+// message as an unknown id, so that the error reveals nothing about it.
 func (s *Service) checkOwnAwards(ctx context.Context, st *Student, awardIDs []string) error {
 	if len(awardIDs) == 0 {
 		return nil

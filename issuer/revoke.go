@@ -151,7 +151,7 @@ func (s *Service) Correct(ctx context.Context, actor *User, credentialID string,
 // SQLite write lock for minutes at a time.
 const reissueBatch = 256
 
-// reissuePlan says how reissue records the revocation of each old
+// reissuePlan is how reissue records the revocation of each old
 // credential.
 type reissuePlan struct {
 	// reason gives an old credential's revocation reason from the URL of

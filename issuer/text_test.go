@@ -63,7 +63,7 @@ func TestCheckLine(t *testing.T) {
 // TestServiceRejectsControlText sends a NUL character through every
 // service function that stores or looks up text a person typed. On
 // PostgreSQL the database cannot store it, and on SQLite it would be
-// stored; either way the service must return a ValidationError that
+// stored. Either way the service must return a ValidationError that
 // names the field, and store nothing.
 func TestServiceRejectsControlText(t *testing.T) {
 	for _, db := range databases {

@@ -312,7 +312,7 @@ func TestVerifyDoesNotFetchForeignKeyHost(t *testing.T) {
 	}
 }
 
-// TestFetchFailureAdvice checks what a message says to do after a failed
+// TestFetchFailureAdvice checks the advice in the message of a failed
 // fetch: the caller's PolicyHint only where AllowHTTP or AllowPrivate
 // would help, "Try again later." only where a retry can help.
 func TestFetchFailureAdvice(t *testing.T) {

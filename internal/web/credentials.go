@@ -43,7 +43,7 @@ func (s *Server) credential(w http.ResponseWriter, r *http.Request) {
 	if f := r.URL.Query().Get("format"); f != "" {
 		format = f
 	}
-	// Every answer, a 406 too, depends on Accept, so caches must key on it.
+	// Every response, a 406 too, depends on Accept, so caches must key on it.
 	w.Header().Add("Vary", "Accept")
 	mediaType, err := credentialMediaType(r, format)
 	if err != nil {

@@ -62,7 +62,7 @@ func TestSignInLimitAcrossServers(t *testing.T) {
 			first, second := serverPair(t, databaseURL)
 
 			// The failures alternate between the servers, so that each
-			// one sees only half of them.
+			// one receives only half of them.
 			for i := range maxFailuresByLogin {
 				ts := []*testServer{first, second}[i%2]
 				res := ts.page(t, browserClient(t), "/signin", wrongPassword(first))
@@ -168,7 +168,7 @@ func TestSignInFailsClosed(t *testing.T) {
 
 	logged := false
 	for _, rec := range ts.logs.lines(t) {
-		if rec["msg"] == "sign-in attempt refused: its count could not be stored" && rec["level"] == "ERROR" {
+		if rec["msg"] == "sign-in attempt rejected: storing its count failed" && rec["level"] == "ERROR" {
 			logged = true
 		}
 	}

@@ -76,7 +76,7 @@ func (s *Server) countSignInAttempt(w http.ResponseWriter, r *http.Request, keys
 	attempt, wait, err := s.countAttempt(r.Context(), keys...)
 	switch {
 	case err != nil:
-		s.log.ErrorContext(r.Context(), "sign-in attempt refused: its count could not be stored", "err", err)
+		s.log.ErrorContext(r.Context(), "sign-in attempt rejected: storing its count failed", "err", err)
 		s.renderError(w, r, http.StatusServiceUnavailable,
 			"Signing in is not possible right now, because the server cannot check its sign-in limits. Try again in a few minutes.")
 		return nil, false

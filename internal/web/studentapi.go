@@ -190,7 +190,7 @@ type transcriptRequestInput struct {
 }
 
 // createTranscriptRequest handles POST /api/v1/student/transcript-requests:
-// a request for a printed transcript, which the learning advisor sees.
+// a request for a printed transcript, which the learning advisor handles.
 func (s *Server) createTranscriptRequest(w http.ResponseWriter, r *http.Request) {
 	var in transcriptRequestInput
 	if err := s.decodeJSON(w, r, &in); err != nil {
